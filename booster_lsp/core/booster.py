@@ -1,0 +1,201 @@
+"""WASMBooster.transform: cache -> provider for (operation, language) -> result -> stats.
+
+The core is transport-free: it never imports pygls, lsprotocol, mcp or click.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from booster_lsp.config import BoosterConfig, load_config
+from booster_lsp.core.cache import ResultCache, cache_key
+from booster_lsp.core.operations import (
+    BoosterOperation,
+    BoosterStats,
+    SourceLocation,
+    TransformationResult,
+    language_for_path,
+    normalize_language,
+)
+from booster_lsp.core.providers import (
+    PROVIDERS_BY_ABI,
+    FormatProvider,
+    FormatRequest,
+    NativeRustfmtProvider,
+    rustfmt_executable,
+)
+from booster_lsp.core.stats import StatsRecorder
+from booster_lsp.errors import BoosterError, TransformationError
+from booster_lsp.wasm.artifacts import user_cache_dir
+from booster_lsp.wasm.registry import ModuleRegistry
+from booster_lsp.wasm.runtime import WasmRuntime
+
+log = logging.getLogger(__name__)
+
+_shared_runtime: WasmRuntime | None = None
+_runtime_lock = threading.Lock()
+
+
+def shared_runtime() -> WasmRuntime:
+    """One engine per process: compiled modules and the epoch ticker are shared."""
+    global _shared_runtime
+    with _runtime_lock:
+        if _shared_runtime is None:
+            _shared_runtime = WasmRuntime()
+        return _shared_runtime
+
+
+class WASMBooster:
+    def __init__(
+        self,
+        config: BoosterConfig | None = None,
+        *,
+        runtime: WasmRuntime | None = None,
+        stats_path: Path | None | bool = True,
+    ) -> None:
+        self.config = config if config is not None else load_config()
+        self.runtime = runtime or shared_runtime()
+        self.registry = ModuleRegistry(self.config.resolved_wasm_dir())
+        self._providers: dict[str, FormatProvider | None] = {}
+        self._providers_lock = threading.Lock()
+        self.cache = ResultCache(self.config.cache_max_entries, self.config.cache_ttl)
+        if stats_path is True:
+            stats_path = user_cache_dir() / "stats.json" if self.config.performance_tracking else None
+        self.stats = StatsRecorder(self.config.llm_baseline_ms.model_dump(), stats_path or None)
+        atexit.register(self.stats.save)
+
+    # ------------------------------------------------------------------ configuration
+    def update_config(self, config: BoosterConfig) -> None:
+        """Apply a new configuration; providers whose limits changed are rebuilt lazily."""
+        engine_keys = ("wasm_dir", "deadline_ms", "memory_limit_mb", "instances_per_module")
+        rebuild = any(getattr(config, key) != getattr(self.config, key) for key in engine_keys)
+        if config.cache_max_entries != self.config.cache_max_entries or config.cache_ttl != self.config.cache_ttl:
+            self.cache = ResultCache(config.cache_max_entries, config.cache_ttl)
+        self.config = config
+        if rebuild:
+            self.registry = ModuleRegistry(config.resolved_wasm_dir())
+            with self._providers_lock:
+                self._providers.clear()
+
+    # ------------------------------------------------------------------ providers
+    def format_provider(self, language: str) -> FormatProvider | None:
+        """The provider that formats ``language``, built (and its module loaded) on first use.
+
+        Raises WASMModuleNotFound when the module that serves the language is missing.
+        """
+        with self._providers_lock:
+            if language in self._providers:
+                return self._providers[language]
+            provider: FormatProvider | None = None
+            spec = self.registry.for_language(language, "format")
+            if spec is not None:
+                factory = PROVIDERS_BY_ABI.get(spec.abi)
+                if factory is None:
+                    raise BoosterError(f"module {spec.name} has unknown abi {spec.abi!r} in {self.registry.lock_path}")
+                provider = factory(spec, self.registry, self.runtime, self.config)
+            elif language == "rust" and (rustfmt := rustfmt_executable()):
+                provider = NativeRustfmtProvider(rustfmt, self.config)
+            self._providers[language] = provider
+            return provider
+
+    def warm_up(self, languages: list[str]) -> None:
+        for language in languages:
+            provider = self.format_provider(language)
+            pool = getattr(provider, "pool", None)
+            if pool is not None:
+                pool.warm()
+
+    # ------------------------------------------------------------------ transform
+    async def transform(
+        self,
+        code: str,
+        operation: BoosterOperation | str = BoosterOperation.FORMAT,
+        language: str | None = None,
+        **options: Any,
+    ) -> TransformationResult:
+        """Transform ``code``; runs in a worker thread so the event loop stays free."""
+        return await asyncio.to_thread(self.transform_sync, code, operation, language, **options)
+
+    def transform_sync(
+        self,
+        code: str,
+        operation: BoosterOperation | str = BoosterOperation.FORMAT,
+        language: str | None = None,
+        **options: Any,
+    ) -> TransformationResult:
+        started = time.perf_counter()
+        operation = BoosterOperation(operation)
+        use_cache = bool(options.pop("_cache", True)) and self.config.cache_enabled
+        path = options.pop("path", None)
+        byte_range = options.pop("byte_range", None)
+        config = self.config.merged(options, "transform() options") if options else self.config
+        language = normalize_language(language) if language else (language_for_path(path) if path else None)
+
+        def failure(message: str, kind: str, error: TransformationError | None = None) -> TransformationResult:
+            elapsed = (time.perf_counter() - started) * 1000
+            self._record(operation, elapsed, success=False, used_wasm=False, cache_hit=False)
+            location = None
+            if error is not None and error.line is not None:
+                location = SourceLocation(line=error.line, column=error.column or 1)
+            return TransformationResult(
+                operation=operation, code=code, transformed_code=code, success=False, used_wasm=False,
+                execution_time_ms=round(elapsed, 3), error=message, error_kind=kind, error_location=location,
+                language=language, provider=error.module if error and error.module else None,
+            )
+
+        if not config.enabled:
+            return failure("the booster is disabled (setting `enabled: false`)", "config")
+        if language is None:
+            return failure("no language given and none could be inferred from the path", "unsupported")
+        if operation is not BoosterOperation.FORMAT:
+            return failure(f"operation {operation.value} is not supported yet for {language}", "unsupported")
+
+        provider = self.format_provider(language)
+        if provider is None:
+            return failure(f"no module formats {language}", "unsupported")
+        request = FormatRequest(code, language, config, tuple(byte_range) if byte_range else None)
+        key = None
+        if use_cache:
+            range_part = f"{byte_range}" if byte_range else ""
+            key = cache_key(provider.fingerprint, operation.value, language, code, provider.options_key(request) + range_part)
+            cached = self.cache.get(key)
+            if cached is not None:
+                elapsed = (time.perf_counter() - started) * 1000
+                saved = self._record(operation, elapsed, success=True, used_wasm=provider.used_wasm, cache_hit=True)
+                return TransformationResult(
+                    operation=operation, code=code, transformed_code=cached, success=True,
+                    used_wasm=provider.used_wasm, execution_time_ms=round(elapsed, 3), time_saved_ms=round(saved, 1),
+                    cache_hit=True, language=language, provider="cache",
+                )
+        try:
+            output = provider.format(request)
+        except TransformationError as error:
+            return failure(error.message, error.kind, error)
+        if key is not None:
+            self.cache.put(key, output.text)
+        elapsed = (time.perf_counter() - started) * 1000
+        saved = self._record(operation, elapsed, success=True, used_wasm=provider.used_wasm, cache_hit=False)
+        return TransformationResult(
+            operation=operation, code=code, transformed_code=output.text, success=True, used_wasm=provider.used_wasm,
+            execution_time_ms=round(elapsed, 3), time_saved_ms=round(saved, 1), language=language,
+            provider=output.provider,
+        )
+
+    def _record(self, operation: BoosterOperation, elapsed_ms: float, *, success: bool, used_wasm: bool, cache_hit: bool) -> float:
+        if not self.config.performance_tracking:
+            return 0.0
+        return self.stats.record(operation.value, elapsed_ms, success=success, used_wasm=used_wasm, cache_hit=cache_hit, llm=False)
+
+    # ------------------------------------------------------------------ spec API
+    def get_statistics(self) -> BoosterStats:
+        return self.stats.snapshot()
+
+    def clear_cache(self) -> None:
+        self.cache.clear()
+

@@ -1,0 +1,222 @@
+"""Format providers: one per module family, each turning BoosterConfig into its module's
+options and running the module through an instance pool.
+
+A provider is built lazily on first use (compiling or deserializing its module), so a
+process that only formats Python never loads the TypeScript plugin.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from booster_lsp.config import BoosterConfig
+from booster_lsp.errors import TransformationError
+from booster_lsp.wasm.abi.bindgen import RuffFmt
+from booster_lsp.wasm.abi.dprint_v4 import DprintConfig, DprintPlugin
+from booster_lsp.wasm.abi.plain import PlainFormatter
+from booster_lsp.wasm.pool import InstancePool
+from booster_lsp.wasm.registry import ModuleRegistry, ModuleSpec
+from booster_lsp.wasm.runtime import Limits, WasmRuntime
+
+
+@dataclass(frozen=True)
+class FormatRequest:
+    text: str
+    language: str
+    config: BoosterConfig
+    byte_range: tuple[int, int] | None = None  # UTF-8 byte offsets of the range to format
+
+
+@dataclass(frozen=True)
+class FormatOutput:
+    text: str  # the whole document after formatting
+    provider: str
+
+
+class FormatProvider(Protocol):
+    provider: str
+    fingerprint: str  # module sha256 (or tool version): part of every cache key
+    supports_range: bool
+    used_wasm: bool
+
+    def options_key(self, request: FormatRequest) -> str: ...
+
+    def format(self, request: FormatRequest) -> FormatOutput: ...
+
+
+def _limits(config: BoosterConfig) -> Limits:
+    return Limits(deadline_ms=config.deadline_ms, memory_bytes=config.memory_limit_mb * 1024 * 1024)
+
+
+def detect_line_ending(text: str) -> str:
+    index = text.find("\n")
+    return "crlf" if index > 0 and text[index - 1] == "\r" else "lf"
+
+
+class _WasmProvider:
+    used_wasm = True
+
+    def __init__(self, spec: ModuleSpec, registry: ModuleRegistry, runtime: WasmRuntime, config: BoosterConfig) -> None:
+        self.spec = spec
+        self.provider = spec.provider
+        self.fingerprint = spec.sha256
+        self.module = runtime.module(spec.name, registry.load_bytes(spec), spec.sha256)
+        self.registry = registry
+        self.limits = _limits(config)
+
+
+class RuffFormatProvider(_WasmProvider):
+    supports_range = True
+
+    def __init__(self, spec: ModuleSpec, registry: ModuleRegistry, runtime: WasmRuntime, config: BoosterConfig) -> None:
+        super().__init__(spec, registry, runtime, config)
+        glue = registry.glue_path(spec)
+        self.pool = InstancePool(spec.name, lambda: RuffFmt(self.module, self.limits, glue), config.instances_per_module)
+
+    def module_config(self, request: FormatRequest) -> dict[str, Any]:
+        config = request.config
+        options: dict[str, Any] = {
+            "quote_style": config.python.quote_style,
+            "magic_trailing_comma": config.python.magic_trailing_comma,
+            # Ruff's serde enums: "enabled" / "disabled", not booleans.
+            "docstring_code": "enabled" if config.python.docstring_code else "disabled",
+            "preview": "enabled" if config.python.preview else "disabled",
+            "line_ending": detect_line_ending(request.text) if config.line_ending == "auto" else config.line_ending,
+        }
+        if config.line_width is not None:
+            options["line_width"] = config.line_width
+        if config.indent_width is not None:
+            options["indent_width"] = config.indent_width
+        if config.use_tabs is not None:
+            options["indent_style"] = "tab" if config.use_tabs else "space"
+        return options
+
+    def options_key(self, request: FormatRequest) -> str:
+        return json.dumps(self.module_config(request), sort_keys=True)
+
+    def format(self, request: FormatRequest) -> FormatOutput:
+        options = self.module_config(request)
+        if request.byte_range is None:
+            text = self.pool.run(lambda ruff: ruff.format(request.text, None, options))
+            return FormatOutput(text, self.provider)
+        start, end = request.byte_range
+        code, source_start, source_end = self.pool.run(
+            lambda ruff: ruff.format_range(request.text, start, end, None, options)
+        )
+        data = request.text.encode("utf-8")
+        merged = data[:source_start] + code.encode("utf-8") + data[source_end:]
+        return FormatOutput(merged.decode("utf-8"), self.provider)
+
+
+class DprintFormatProvider(_WasmProvider):
+    supports_range = True
+
+    def __init__(self, spec: ModuleSpec, registry: ModuleRegistry, runtime: WasmRuntime, config: BoosterConfig) -> None:
+        super().__init__(spec, registry, runtime, config)
+        self.config_key = spec.name.removeprefix("dprint_")
+        self.pool = InstancePool(spec.name, lambda: DprintPlugin(self.module, self.limits), config.instances_per_module)
+
+    def module_config(self, request: FormatRequest) -> DprintConfig:
+        config = request.config
+        new_line = None if config.line_ending == "auto" else config.line_ending
+        plugin_options = config.dprint.get(self.config_key, {})
+        return DprintConfig(
+            line_width=config.line_width,
+            indent_width=config.indent_width,
+            use_tabs=config.use_tabs,
+            new_line_kind=new_line,
+            plugin=tuple(sorted(plugin_options.items())),
+        )
+
+    def options_key(self, request: FormatRequest) -> str:
+        return self.module_config(request).to_json()
+
+    def format(self, request: FormatRequest) -> FormatOutput:
+        module_config = self.module_config(request)
+        path = f"file.{self.spec.extension_for(request.language)}"
+        result = self.pool.run(lambda plugin: plugin.format(request.text, path, module_config, request.byte_range))
+        return FormatOutput(request.text if result is None else result, self.provider)
+
+
+class GofmtProvider(_WasmProvider):
+    supports_range = False
+
+    def __init__(self, spec: ModuleSpec, registry: ModuleRegistry, runtime: WasmRuntime, config: BoosterConfig) -> None:
+        super().__init__(spec, registry, runtime, config)
+        self.pool = InstancePool(spec.name, lambda: PlainFormatter(self.module, self.limits), config.instances_per_module)
+
+    def options_key(self, request: FormatRequest) -> str:
+        return ""  # gofmt has no options, by design
+
+    def format(self, request: FormatRequest) -> FormatOutput:
+        if request.byte_range is not None:
+            raise TransformationError("gofmt formats whole files only", kind="unsupported")
+        result = self.pool.run(lambda gofmt: gofmt.format(request.text))
+        return FormatOutput(request.text if result is None else result, self.provider)
+
+
+class NativeRustfmtProvider:
+    """rustfmt has no WASM build in the registries: use the executable when present.
+    Reported as ``native:rustfmt``, never as WASM."""
+
+    used_wasm = False
+    supports_range = False
+
+    def __init__(self, executable: str, config: BoosterConfig) -> None:
+        self.executable = executable
+        version = subprocess.run([executable, "--version"], capture_output=True, text=True, timeout=10)
+        self.fingerprint = version.stdout.strip() or executable
+        self.provider = "native:rustfmt"
+        self.deadline_s = config.deadline_ms / 1000 * 5  # a process start costs more than a WASM call
+
+    def options_key(self, request: FormatRequest) -> str:
+        return json.dumps([request.config.line_width, request.config.indent_width, request.config.use_tabs])
+
+    def format(self, request: FormatRequest) -> FormatOutput:
+        if request.byte_range is not None:
+            raise TransformationError("rustfmt formats whole files only", kind="unsupported")
+        config = request.config
+        args = [self.executable, "--emit", "stdout", "--edition", "2021"]
+        overrides = []
+        if config.line_width is not None:
+            overrides.append(f"max_width={config.line_width}")
+        if config.indent_width is not None:
+            overrides.append(f"tab_spaces={config.indent_width}")
+        if config.use_tabs is not None:
+            overrides.append(f"hard_tabs={str(config.use_tabs).lower()}")
+        if overrides:
+            args += ["--config", ",".join(overrides)]
+        try:
+            done = subprocess.run(args, input=request.text, capture_output=True, text=True, timeout=self.deadline_s)
+        except subprocess.TimeoutExpired:
+            raise TransformationError(f"rustfmt exceeded its deadline of {self.deadline_s:.0f} s", module="rustfmt") from None
+        if done.returncode != 0:
+            raise _rustfmt_error(done.stderr)
+        return FormatOutput(done.stdout, self.provider)
+
+
+def _rustfmt_error(stderr: str) -> TransformationError:
+    import re
+
+    match = re.search(r"--> <stdin>:(\d+):(\d+)", stderr)
+    first = next((line for line in stderr.splitlines() if line.startswith("error")), stderr.strip() or "rustfmt failed")
+    if match:
+        return TransformationError(
+            first.removeprefix("error: "), line=int(match.group(1)), column=int(match.group(2)), kind="syntax", module="rustfmt"
+        )
+    return TransformationError(first, module="rustfmt")
+
+
+PROVIDERS_BY_ABI = {
+    "bindgen-ruff_fmt": RuffFormatProvider,
+    "dprint-v4": DprintFormatProvider,
+    "plain-gofmt": GofmtProvider,
+}
+
+
+def rustfmt_executable() -> str | None:
+    return shutil.which("rustfmt")

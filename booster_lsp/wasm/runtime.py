@@ -1,0 +1,218 @@
+"""One wasmtime Engine for the process, sandboxes with a deadline and a memory cap.
+
+Every WASM call in booster-lsp goes through :meth:`Sandbox.call`, which arms the epoch
+deadline, and translates traps into :class:`TransformationError` naming the module.
+Sandboxes get no WASI capabilities: no preopened directories, no environment, no
+arguments, no sockets. Modules built for WASI still link, but every capability is absent.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import wasmtime
+
+from booster_lsp.errors import TransformationError
+from booster_lsp.wasm.artifacts import CompiledModuleCache
+
+log = logging.getLogger(__name__)
+
+#: How often the ticker thread advances the engine epoch. Deadlines are rounded up to it.
+EPOCH_TICK_S = 0.005
+#: wasmtime's default stack is fine for tree-sitter; Ruff's parser recurses deeply on
+#: nested expressions, so keep the 1 MiB dprint chose (it may not exceed the async stack size).
+MAX_WASM_STACK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-call budget of a sandbox."""
+
+    deadline_ms: int = 2000
+    memory_bytes: int = 512 * 1024 * 1024
+
+    @property
+    def deadline_ticks(self) -> int:
+        return max(1, math.ceil(self.deadline_ms / 1000 / EPOCH_TICK_S))
+
+
+class WasmRuntime:
+    """The engine, its epoch ticker and the compiled-module cache. One per process."""
+
+    def __init__(self, artifact_dir: Path | None = None) -> None:
+        config = wasmtime.Config()
+        config.epoch_interruption = True
+        config.max_wasm_stack = MAX_WASM_STACK
+        config.cranelift_opt_level = "speed"
+        self.engine = wasmtime.Engine(config)
+        self.artifacts = CompiledModuleCache(self.engine, artifact_dir)
+        self._ticker_stop = threading.Event()
+        self._ticker = threading.Thread(target=self._tick, name="wasm-epoch", daemon=True)
+        self._ticker.start()
+
+    def _tick(self) -> None:
+        while not self._ticker_stop.wait(EPOCH_TICK_S):
+            self.engine.increment_epoch()
+
+    def close(self) -> None:
+        self._ticker_stop.set()
+
+    def module(self, name: str, wasm_bytes: bytes, sha256: str) -> "LoadedModule":
+        return LoadedModule(self, name, self.artifacts.load(wasm_bytes, sha256))
+
+    def module_from_wat(self, name: str, wat: str) -> "LoadedModule":
+        """For tests and tiny host-side modules: compile WAT text without the disk cache."""
+        return LoadedModule(self, name, wasmtime.Module(self.engine, wat))
+
+
+ImportDefiner = Callable[[wasmtime.Linker, "Sandbox"], None]
+
+
+class LoadedModule:
+    """A compiled module, ready to be instantiated in fresh sandboxes."""
+
+    def __init__(self, runtime: WasmRuntime, name: str, module: wasmtime.Module) -> None:
+        self.runtime = runtime
+        self.name = name
+        self.module = module
+
+    def export_names(self) -> set[str]:
+        return {e.name for e in self.module.exports}
+
+    def instantiate(
+        self,
+        limits: Limits,
+        define_imports: ImportDefiner | None = None,
+        *,
+        wasi: bool = False,
+        init: str | None = None,
+    ) -> "Sandbox":
+        return Sandbox(self, limits, define_imports, wasi=wasi, init=init)
+
+
+class Sandbox:
+    """One instance in its own Store: memory cap, per-call deadline, no capabilities.
+
+    After a trap the sandbox is marked ``broken``; pools discard broken sandboxes.
+    """
+
+    def __init__(
+        self,
+        module: LoadedModule,
+        limits: Limits,
+        define_imports: ImportDefiner | None,
+        *,
+        wasi: bool,
+        init: str | None,
+    ) -> None:
+        self.module = module
+        self.name = module.name
+        self.limits = limits
+        self.broken = False
+        engine = module.runtime.engine
+        self.store = wasmtime.Store(engine)
+        self.store.set_limits(memory_size=limits.memory_bytes)
+        self.store.set_epoch_deadline(limits.deadline_ticks)
+        linker = wasmtime.Linker(engine)
+        if wasi:
+            # An empty WasiConfig: no preopens, no env, no args, stdio discarded.
+            self.store.set_wasi(wasmtime.WasiConfig())
+            linker.define_wasi()
+        if define_imports is not None:
+            define_imports(linker, self)
+        try:
+            self.instance = linker.instantiate(self.store, module.module)
+        except (wasmtime.WasmtimeError, wasmtime.Trap) as exc:
+            raise TransformationError(
+                f"module {self.name} could not be instantiated: {_first_line(exc)}", module=self.name
+            ) from exc
+        self.exports = self.instance.exports(self.store)
+        memory = self.exports.get("memory")
+        self.memory: wasmtime.Memory | None = memory if isinstance(memory, wasmtime.Memory) else None
+        if init is not None and init in self.exports:
+            self.call(init)
+
+    def func(self, name: str) -> wasmtime.Func:
+        item = self.exports.get(name)
+        if not isinstance(item, wasmtime.Func):
+            raise TransformationError(
+                f"module {self.name} does not export function {name!r} (wrong ABI?)", module=self.name
+            )
+        return item
+
+    def call(self, name: str, *args: Any) -> Any:
+        """Call an export under the deadline; traps become TransformationError."""
+        if self.broken:
+            raise TransformationError(f"module {self.name} instance is broken", module=self.name)
+        func = self.func(name)
+        self.store.set_epoch_deadline(self.limits.deadline_ticks)
+        try:
+            return func(self.store, *args)
+        except wasmtime.Trap as trap:
+            self.broken = True
+            raise self._trap_error(trap) from trap
+        except wasmtime.WasmtimeError as exc:
+            self.broken = True
+            raise TransformationError(f"module {self.name} failed: {_first_line(exc)}", module=self.name) from exc
+        except HostAbort as abort:
+            # A host import asked to abort the call (e.g. a wasm-bindgen `throw`).
+            self.broken = True
+            raise abort.error from abort
+
+    def _trap_error(self, trap: wasmtime.Trap) -> TransformationError:
+        code = trap.trap_code
+        if code == wasmtime.TrapCode.INTERRUPT:
+            message = f"module {self.name} exceeded its deadline of {self.limits.deadline_ms} ms"
+        elif self._memory_exhausted():
+            message = f"module {self.name} exceeded its memory limit of {self.limits.memory_bytes // (1024 * 1024)} MiB"
+        elif code == wasmtime.TrapCode.STACK_OVERFLOW:
+            message = f"module {self.name} overflowed its stack (input nested too deeply?)"
+        else:
+            message = f"module {self.name} trapped: {_first_line(trap)}"
+        return TransformationError(message, module=self.name)
+
+    def _memory_exhausted(self) -> bool:
+        if self.memory is None:
+            return False
+        # memory.grow fails once the next 64 KiB page (or the allocator's bigger request)
+        # would cross the cap; Rust then aborts with `unreachable`.
+        return self.memory.data_len(self.store) + 16 * 65536 >= self.limits.memory_bytes
+
+    # --- memory access: bounds-checked; wasmtime's read clamps silently, so check lengths.
+    def read(self, ptr: int, length: int) -> bytes:
+        if length == 0:
+            return b""
+        assert self.memory is not None
+        data = self.memory.read(self.store, ptr, ptr + length)
+        if len(data) != length:
+            raise TransformationError(
+                f"module {self.name} returned an out-of-bounds buffer ({ptr}+{length})", module=self.name
+            )
+        return bytes(data)
+
+    def write(self, ptr: int, data: bytes) -> None:
+        assert self.memory is not None
+        if ptr < 0 or ptr + len(data) > self.memory.data_len(self.store):
+            raise TransformationError(f"module {self.name} gave an out-of-bounds buffer", module=self.name)
+        self.memory.write(self.store, data, ptr)
+
+    def memory_bytes(self) -> int:
+        return 0 if self.memory is None else self.memory.data_len(self.store)
+
+
+class HostAbort(Exception):
+    """Raised inside a host import to abort the current WASM call with a booster error."""
+
+    def __init__(self, error: TransformationError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
