@@ -1,0 +1,267 @@
+"""The `booster` command: thin click handlers over the transport-free core.
+
+Exit codes: 0 success; 1 `--check` found files that would change; 2 errors (syntax errors,
+module failures, bad settings, missing modules).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from booster_lsp import __version__
+from booster_lsp.config import BoosterConfig, load_config
+from booster_lsp.core.batch import FileOutcome, format_paths
+from booster_lsp.core.booster import WASMBooster
+from booster_lsp.core.operations import language_for_path
+from booster_lsp.errors import BoosterError, ConfigError
+from booster_lsp.files import iter_source_files
+from booster_lsp.wasm.registry import ModuleRegistry
+
+stderr = Console(stderr=True, highlight=False)
+EXIT_CHANGES, EXIT_ERROR = 1, 2
+
+
+def _fail(message: str) -> None:
+    stderr.print(f"[red]error:[/red] {message}", soft_wrap=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _config(start: Path | None, overrides: dict[str, Any]) -> BoosterConfig:
+    try:
+        return load_config(start, {k: v for k, v in overrides.items() if v is not None})
+    except ConfigError as exc:
+        _fail(str(exc))
+        raise  # unreachable
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="booster")
+def main() -> None:
+    """Everyday code transformations in sandboxed WebAssembly; an LLM only for the rest."""
+
+
+# ----------------------------------------------------------------------------- format
+@main.command("format")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--file", "files", multiple=True, type=click.Path(path_type=Path), help="A file to format (repeatable).")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if any file would change.")
+@click.option("--diff", is_flag=True, help="Write nothing; print a unified diff of the changes.")
+@click.option("--stdin-filename", help="With PATH '-': the file name that decides the language.")
+@click.option("--line-width", type=int, help="Override the preferred line width.")
+@click.option("--indent-width", type=int, help="Override the indent width.")
+@click.option("--use-tabs/--use-spaces", default=None, help="Indent with tabs or spaces.")
+@click.option("--quote-style", type=click.Choice(["double", "single", "preserve"]), help="Python string quotes.")
+@click.option("--jobs", "-j", type=int, help="Parallel workers (default: one per core).")
+@click.option("--no-cache", is_flag=True, help="Do not use the result cache.")
+def format_command(
+    paths: tuple[Path, ...], files: tuple[Path, ...], check: bool, diff: bool, stdin_filename: str | None,
+    line_width: int | None, indent_width: int | None, use_tabs: bool | None, quote_style: str | None,
+    jobs: int | None, no_cache: bool,
+) -> None:
+    """Format files and directories (recursively, honouring .gitignore), or stdin with '-'."""
+    all_paths = list(paths) + list(files)
+    if not all_paths:
+        _fail("nothing to format: give files or directories, or '-' with --stdin-filename")
+    overrides: dict[str, Any] = {"line_width": line_width, "indent_width": indent_width, "use_tabs": use_tabs}
+    if quote_style:
+        overrides["python"] = {"quote_style": quote_style}
+    if no_cache:
+        overrides["cache_enabled"] = False
+    if all_paths == [Path("-")]:
+        _format_stdin(stdin_filename, overrides)
+        return
+    if Path("-") in all_paths:
+        _fail("'-' (stdin) cannot be combined with other paths")
+    missing = [str(p) for p in all_paths if not p.exists()]
+    if missing:
+        _fail(f"no such file or directory: {', '.join(missing)}")
+    workers = jobs or None
+    config = _config(all_paths[0], {**overrides, "instances_per_module": max(2, workers or 2)})
+    booster = WASMBooster(config)
+    targets = list(iter_source_files(all_paths))
+    outcomes = _run_with_progress(booster, targets, write=not (check or diff), jobs=workers)
+    _report(outcomes, check=check, diff=diff)
+
+
+def _format_stdin(stdin_filename: str | None, overrides: dict[str, Any]) -> None:
+    if not stdin_filename:
+        _fail("reading stdin needs --stdin-filename NAME to know the language")
+    language = language_for_path(stdin_filename)
+    if language is None:
+        _fail(f"cannot tell the language of {stdin_filename!r} from its extension")
+    code = sys.stdin.buffer.read().decode("utf-8")
+    booster = WASMBooster(_config(Path(stdin_filename).parent if Path(stdin_filename).parent.exists() else None, overrides))
+    try:
+        result = booster.transform_sync(code, "format", language, path=stdin_filename)
+    except BoosterError as exc:
+        _fail(str(exc))
+        return
+    if not result.success:
+        where = f"{stdin_filename}:{result.error_location.line}:{result.error_location.column}" if result.error_location else stdin_filename
+        stderr.print(f"{where}: {result.error}", soft_wrap=True, markup=False)
+        sys.exit(EXIT_ERROR)
+    sys.stdout.buffer.write(result.transformed_code.encode("utf-8"))
+    sys.stdout.flush()
+
+
+def _run_with_progress(booster: WASMBooster, targets: list[Path], *, write: bool, jobs: int | None) -> list[FileOutcome]:
+    """A progress bar appears only when the run lasts longer than a second."""
+    started = time.monotonic()
+    progress: Progress | None = None
+    task = None
+    done = 0
+
+    def on_outcome(outcome: FileOutcome) -> None:
+        nonlocal progress, task, done
+        done += 1
+        if progress is None and time.monotonic() - started > 1.0 and stderr.is_terminal:
+            progress = Progress(TextColumn("formatting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                                console=stderr, transient=True)
+            progress.start()
+            task = progress.add_task("format", total=len(targets))
+        if progress is not None and task is not None:
+            progress.update(task, completed=done)
+
+    try:
+        outcomes = format_paths(booster, targets, write=write, jobs=jobs, on_outcome=on_outcome)
+    except BoosterError as exc:
+        _fail(str(exc))
+        raise
+    finally:
+        if progress is not None:
+            progress.stop()
+    elapsed = time.monotonic() - started
+    counts = {status: sum(1 for o in outcomes if o.status == status) for status in ("changed", "unchanged", "failed")}
+    verb = "reformatted" if write else "would be reformatted"
+    stderr.print(
+        f"{counts['changed']} {verb}, {counts['unchanged']} unchanged, {counts['failed']} failed "
+        f"({len(outcomes)} files in {elapsed:.2f} s)",
+        markup=False,
+    )
+    return outcomes
+
+
+def _report(outcomes: list[FileOutcome], *, check: bool, diff: bool) -> None:
+    failed = False
+    changed = False
+    for outcome in outcomes:
+        if outcome.status == "failed":
+            failed = True
+            stderr.print(f"{outcome.location()}: {outcome.message}", markup=False, soft_wrap=True)
+        elif outcome.status == "changed":
+            changed = True
+            if diff:
+                sys.stdout.writelines(difflib.unified_diff(
+                    outcome.original.splitlines(keepends=True), outcome.formatted.splitlines(keepends=True),
+                    fromfile=f"{outcome.path} (original)", tofile=f"{outcome.path} (formatted)",
+                ))
+            elif check:
+                stderr.print(f"would reformat {outcome.path}", markup=False)
+    if failed:
+        sys.exit(EXIT_ERROR)
+    if changed and (check or diff):
+        sys.exit(EXIT_CHANGES)
+
+
+# ----------------------------------------------------------------------------- stats & cache
+@main.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
+def stats_command(as_json: bool) -> None:
+    """Statistics of this user's transformations (persisted across processes)."""
+    booster = WASMBooster(_config(None, {}))
+    stats = booster.get_statistics()
+    if as_json:
+        click.echo(stats.model_dump_json(indent=2))
+        return
+    console = Console()
+    console.print(f"Total transformations: {stats.total_transformations}")
+    console.print(f"WASM hits: {stats.wasm_hits}   cache hits: {stats.cache_hits}   "
+                  f"LLM fallbacks: {stats.llm_fallbacks}   failures: {stats.failures}")
+    label = " (estimate against LLM baselines)" if stats.estimated else ""
+    console.print(f"Total time saved: {stats.total_time_saved_ms / 1000:.1f} s{label}")
+    console.print(f"Average speedup: {stats.avg_speedup}x{label}")
+    if stats.operation_stats:
+        table = Table("operation", "count", "mean ms", "p95 ms")
+        for name, op in sorted(stats.operation_stats.items()):
+            table.add_row(name, str(op.count), f"{op.mean_ms:.2f}", f"{op.p95_ms:.2f}")
+        console.print(table)
+
+
+@main.command("cache-clear")
+@click.option("--stats", "reset_stats", is_flag=True, help="Also reset the persisted statistics.")
+def cache_clear_command(reset_stats: bool) -> None:
+    """Clear the result cache (and, with --stats, the statistics)."""
+    booster = WASMBooster(_config(None, {}))
+    booster.clear_cache()
+    if reset_stats:
+        booster.stats.reset()
+    click.echo("cache cleared" + (" and statistics reset" if reset_stats else ""))
+
+
+# ----------------------------------------------------------------------------- modules
+@main.group("modules")
+def modules_group() -> None:
+    """Install, list and verify the WASM modules."""
+
+
+def _registry() -> ModuleRegistry:
+    config = _config(None, {})
+    return ModuleRegistry(config.resolved_wasm_dir())
+
+
+@modules_group.command("install")
+@click.option("--force", is_flag=True, help="Fetch again even when installed and verified.")
+def modules_install(force: bool) -> None:
+    """Fetch missing modules with the npm client, verify their sha256, install them."""
+    registry = _registry()
+    failed = False
+    for spec in registry.specs.values():
+        try:
+            outcome = registry.install(spec, force=force)
+            click.echo(f"{spec.name:<20} {spec.package}@{spec.version}: {outcome}")
+        except BoosterError as exc:
+            failed = True
+            stderr.print(f"[red]{spec.name}[/red]: {exc}", soft_wrap=True)
+    click.echo(f"modules in {registry.wasm_dir}")
+    if failed:
+        sys.exit(EXIT_ERROR)
+
+
+@modules_group.command("list")
+def modules_list() -> None:
+    """Show every module of the lock, its languages and whether it is installed."""
+    registry = _registry()
+    table = Table("module", "package", "languages", "abi", "state")
+    for spec in registry.specs.values():
+        table.add_row(spec.name, f"{spec.package}@{spec.version}", ", ".join(spec.languages), spec.abi,
+                      registry.status(spec).state)
+    Console().print(table)
+    click.echo(f"modules in {registry.wasm_dir}")
+
+
+@modules_group.command("verify")
+def modules_verify() -> None:
+    """Check every installed module against its pinned sha256; exit 2 on any problem."""
+    registry = _registry()
+    bad = False
+    for spec in registry.specs.values():
+        status = registry.status(spec)
+        click.echo(f"{spec.name:<20} {status.state}{': ' + status.detail if status.detail else ''}")
+        bad = bad or status.state != "ok"
+    if bad:
+        stderr.print("run `booster modules install` (add --force to replace mismatching files)")
+        sys.exit(EXIT_ERROR)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,125 @@
+"""FORMAT through the public API on the real modules, per language."""
+
+from __future__ import annotations
+
+import pytest
+
+from booster_lsp import BoosterOperation, WASMBooster
+
+pytestmark = pytest.mark.wasm
+
+MESSY = {
+    "python": ("def foo():pass", "def foo():\n    pass\n", "wasm:ruff_fmt@0.15.20"),
+    "javascript": ("const a={b:1}", "const a = { b: 1 };\n", "wasm:dprint_typescript@0.96.1"),
+    "javascriptreact": ("const a=<div className='x'>{y}</div>", 'const a = <div className="x">{y}</div>;\n',
+                        "wasm:dprint_typescript@0.96.1"),
+    "typescript": ("let x:number=1", "let x: number = 1;\n", "wasm:dprint_typescript@0.96.1"),
+    "typescriptreact": ("const f=(p:P)=><b>{p.x}</b>", "const f = (p: P) => <b>{p.x}</b>;\n",
+                        "wasm:dprint_typescript@0.96.1"),
+    "go": ("package main\nfunc main(){x:=1\n_=x}", "package main\n\nfunc main() {\n\tx := 1\n\t_ = x\n}\n",
+           "wasm:gofmt@0.7.3"),
+    "json": ('{"a":[1,2]}', '{ "a": [1, 2] }\n', "wasm:dprint_json@0.24.0"),
+    "markdown": ("# T\n*  a\n", "# T\n\n- a\n", "wasm:dprint_markdown@0.28.1"),
+    "toml": ("a=1\n[b]\nc=[1,2]", "a = 1\n[b]\nc = [1, 2]\n", "wasm:dprint_toml@0.8.0"),
+}
+
+BROKEN = {
+    # language: (code, line, column, message fragment)
+    "python": ("def f(:\n    pass\n", 1, 7, "Expected a parameter"),
+    "javascript": ("const a = (;\n", 1, 12, "Expression expected"),
+    "typescript": ("let x: = 1;\n", 1, 8, "Expected"),
+    "typescriptreact": ("const a = <div>;\n", 1, 12, "Unexpected token `div`"),
+    "go": ("package main\nfunc main( {\n}\n", 2, 12, "expected ')'"),
+}
+
+
+@pytest.mark.parametrize("language", sorted(MESSY))
+async def test_formats_each_language(booster: WASMBooster, language: str):
+    code, expected, provider = MESSY[language]
+    result = await booster.transform(code=code, operation=BoosterOperation.FORMAT, language=language)
+    assert result.success, result.error
+    assert result.transformed_code == expected
+    assert result.used_wasm and result.provider == provider
+    again = await booster.transform(code=expected, operation=BoosterOperation.FORMAT, language=language)
+    assert again.transformed_code == expected  # idempotent
+
+
+@pytest.mark.parametrize("language", sorted(BROKEN))
+def test_syntax_error_is_reported_with_location_and_changes_nothing(booster: WASMBooster, language: str):
+    code, line, column, fragment = BROKEN[language]
+    result = booster.transform_sync(code, "format", language)
+    assert not result.success
+    assert result.transformed_code == code
+    assert result.error_kind == "syntax"
+    assert fragment in result.error
+    assert (result.error_location.line, result.error_location.column) == (line, column)
+
+
+def test_python_options_reach_ruff_as_a_real_object(booster: WASMBooster):
+    code = "def f(a,b,):\n    return {'x':a,'y':b}\n"
+    result = booster.transform_sync(
+        code, "format", "python", line_width=30, indent_width=2, python={"quote_style": "single", "magic_trailing_comma": "ignore"}
+    )
+    assert result.transformed_code == "def f(a, b):\n  return {'x': a, 'y': b}\n"
+    tabs = booster.transform_sync("if x:\n    y = 1\n", "format", "python", use_tabs=True)
+    assert tabs.transformed_code == "if x:\n\ty = 1\n"
+    crlf = booster.transform_sync("x=1\r\ny=2\r\n", "format", "python")
+    assert crlf.transformed_code == "x = 1\r\ny = 2\r\n"
+
+
+def test_dprint_options_global_and_plugin(booster: WASMBooster):
+    code = "const s = 'a' + \"b\"\n"
+    result = booster.transform_sync(code, "format", "typescript", indent_width=4,
+                                    dprint={"typescript": {"quoteStyle": "alwaysSingle", "semiColons": "asi"}})
+    assert result.transformed_code == "const s = 'a' + 'b'\n"
+    wrapped = booster.transform_sync("call(aaaaaaaa, bbbbbbbb, cccccccc)\n", "format", "javascript", line_width=20)
+    assert wrapped.transformed_code == "call(\n  aaaaaaaa,\n  bbbbbbbb,\n  cccccccc,\n);\n"
+
+
+def test_invalid_dprint_option_is_a_config_error(booster: WASMBooster):
+    result = booster.transform_sync("let a = 1;\n", "format", "typescript", dprint={"typescript": {"quoteStyle": "fancy"}})
+    assert not result.success and result.error_kind == "config" and "quoteStyle" in result.error
+
+
+def test_range_formatting_python_touches_only_the_range(booster: WASMBooster):
+    code = "a  =  1\nb  =  2\nc  =  3\n"
+    start = code.index("b")
+    result = booster.transform_sync(code, "format", "python", byte_range=(start, start + 7))
+    assert result.transformed_code == "a  =  1\nb = 2\nc  =  3\n"
+
+
+def test_unsupported_operations_say_so(booster: WASMBooster):
+    result = booster.transform_sync("x = 1\n", BoosterOperation.EXTRACT_FUNCTION, "python")
+    assert not result.success and result.error_kind == "unsupported"
+    assert result.transformed_code == "x = 1\n"
+
+
+def test_language_from_path_and_unknown_language(booster: WASMBooster):
+    assert booster.transform_sync("x=1", "format", path="a/b.py").transformed_code == "x = 1\n"
+    unknown = booster.transform_sync("x", "format", "cobol")
+    assert not unknown.success and unknown.error == "no module formats cobol"
+
+
+def test_cache_hit_and_module_hash_in_key(cached_booster: WASMBooster):
+    cached_booster.clear_cache()
+    first = cached_booster.transform_sync("y  =  2", "format", "python")
+    second = cached_booster.transform_sync("y  =  2", "format", "python")
+    assert not first.cache_hit and second.cache_hit and second.provider == "cache"
+    assert second.transformed_code == first.transformed_code
+    other_options = cached_booster.transform_sync("y  =  2", "format", "python", line_width=50)
+    assert not other_options.cache_hit
+    uncached = cached_booster.transform_sync("y  =  2", "format", "python", _cache=False)
+    assert not uncached.cache_hit
+
+
+def test_statistics_count_what_happened():
+    from booster_lsp import BoosterConfig
+
+    booster = WASMBooster(BoosterConfig(), stats_path=None)
+    booster.transform_sync("a=1", "format", "python")
+    booster.transform_sync("a=1", "format", "python")
+    booster.transform_sync("def (", "format", "python")
+    stats = booster.get_statistics()
+    assert (stats.total_transformations, stats.wasm_hits, stats.cache_hits, stats.failures) == (3, 1, 1, 1)
+    assert stats.operation_stats["format"].count == 3
+    assert stats.total_time_saved_ms > 9000 and stats.estimated

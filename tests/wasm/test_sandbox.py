@@ -1,0 +1,143 @@
+"""The sandbox: tiny WAT modules that loop, grow memory without bound or trap, served to a
+real booster through a user lock entry. Each hits its path, and the next call works."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+import wasmtime
+
+from booster_lsp import BoosterConfig, WASMBooster
+from booster_lsp.errors import TransformationError, WASMModuleNotFound
+from booster_lsp.wasm.runtime import Limits, WasmRuntime
+
+pytestmark = pytest.mark.wasm
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# The plain-exports ABI (as gofmt): alloc / format / output_ptr / output_len / dispose.
+PLAIN_TEMPLATE = """
+(module
+  (memory (export "memory") 1)
+  (global $calls (mut i32) (i32.const 0))
+  (func (export "alloc") (param i32) (result i32) (i32.const 1024))
+  (func (export "output_ptr") (result i32) (i32.const 1024))
+  (func (export "output_len") (result i32) (i32.const 0))
+  (func (export "dispose"))
+  (func (export "format") (result i32) {body})
+)
+"""
+BODIES = {
+    "loop": "(loop $forever (br $forever)) (i32.const 0)",
+    "memory": "(loop $grow (br_if $grow (i32.ne (memory.grow (i32.const 16)) (i32.const -1)))) unreachable",
+    "trap": "unreachable",
+}
+
+
+@pytest.fixture(scope="module")
+def bad_modules_booster(tmp_path_factory: pytest.TempPathFactory) -> WASMBooster:
+    wasm_dir = tmp_path_factory.mktemp("modules")
+    for spec_file in (ROOT / "wasm" / "modules").glob("ruff_fmt.*"):
+        shutil.copy(spec_file, wasm_dir / spec_file.name)
+    entries = []
+    for name, body in BODIES.items():
+        binary = wasmtime.wat2wasm(PLAIN_TEMPLATE.format(body=body))
+        (wasm_dir / f"bad_{name}.wasm").write_bytes(binary)
+        entries.append(
+            f'[modules.bad_{name}]\npackage = "test"\nversion = "0"\nfile = "x"\n'
+            f'sha256 = "{hashlib.sha256(binary).hexdigest()}"\nabi = "plain-gofmt"\n'
+            f'languages = ["bad-{name}"]\noperations = ["format"]\n'
+        )
+    (wasm_dir / "modules.lock").write_text("\n".join(entries))
+    config = BoosterConfig(wasm_dir=str(wasm_dir), deadline_ms=200, memory_limit_mb=16, cache_enabled=False)
+    return WASMBooster(config, stats_path=None)
+
+
+def _assert_python_still_formats(booster: WASMBooster) -> None:
+    result = booster.transform_sync("x  =  1", "format", "python")
+    assert result.success and result.transformed_code == "x = 1\n"
+
+
+def test_infinite_loop_hits_the_deadline(bad_modules_booster: WASMBooster):
+    result = bad_modules_booster.transform_sync("anything", "format", "bad-loop")
+    assert not result.success
+    assert result.error == "module bad_loop exceeded its deadline of 200 ms"
+    assert result.transformed_code == "anything"
+    _assert_python_still_formats(bad_modules_booster)
+    again = bad_modules_booster.transform_sync("anything", "format", "bad-loop")  # a fresh instance, same verdict
+    assert again.error == result.error
+
+
+def test_unbounded_memory_growth_hits_the_cap(bad_modules_booster: WASMBooster):
+    result = bad_modules_booster.transform_sync("anything", "format", "bad-memory")
+    assert not result.success
+    assert result.error == "module bad_memory exceeded its memory limit of 16 MiB"
+    _assert_python_still_formats(bad_modules_booster)
+
+
+def test_trap_is_retried_once_then_named(bad_modules_booster: WASMBooster):
+    result = bad_modules_booster.transform_sync("anything", "format", "bad-trap")
+    assert not result.success
+    assert result.error.startswith("module bad_trap failed twice: module bad_trap trapped:")
+    assert result.error_kind == "module"
+    _assert_python_still_formats(bad_modules_booster)
+
+
+def test_a_trap_on_one_instance_is_recovered_by_a_fresh_one():
+    """The pool discards a trapped instance and retries once on a fresh one."""
+    from booster_lsp.wasm.abi.plain import PlainFormatter
+    from booster_lsp.wasm.pool import InstancePool
+
+    runtime = WasmRuntime()
+    trapping = runtime.module_from_wat("m", PLAIN_TEMPLATE.format(body=BODIES["trap"]))
+    healthy = runtime.module_from_wat("m", PLAIN_TEMPLATE.format(body="(i32.const 0)"))
+    modules = iter([trapping, healthy])
+    pool = InstancePool("m", lambda: PlainFormatter(next(modules), Limits()), size=1)
+    assert pool.run(lambda formatter: formatter.format("text")) is None  # 0 = unchanged
+    assert pool.discarded == 1
+
+
+def test_modules_have_no_wasi_capabilities(tmp_path: Path):
+    """A module that asks WASI for the environment and a preopened directory gets nothing."""
+    runtime = WasmRuntime()
+    wat = """
+    (module
+      (import "wasi_snapshot_preview1" "environ_sizes_get" (func $env (param i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "fd_prestat_get" (func $prestat (param i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (func (export "env_count") (result i32) (drop (call $env (i32.const 0) (i32.const 4))) (i32.load (i32.const 0)))
+      (func (export "first_preopen_errno") (result i32) (call $prestat (i32.const 3) (i32.const 8)))
+    )"""
+    sandbox = runtime.module_from_wat("probe", wat).instantiate(Limits(), wasi=True)
+    assert sandbox.call("env_count") == 0
+    assert sandbox.call("first_preopen_errno") == 8  # EBADF: fd 3 is not a preopened directory
+
+
+def test_a_replaced_module_is_refused_with_the_fix(tmp_path: Path):
+    shutil.copy(ROOT / "wasm" / "modules" / "gofmt.wasm", tmp_path / "gofmt.wasm")
+    with open(tmp_path / "gofmt.wasm", "ab") as handle:
+        handle.write(b"\0")
+    booster = WASMBooster(BoosterConfig(wasm_dir=str(tmp_path)), stats_path=None)
+    with pytest.raises(WASMModuleNotFound) as info:
+        booster.transform_sync("package main\n", "format", "go")
+    assert "gofmt" in str(info.value) and "booster modules install --force" in str(info.value)
+
+
+def test_a_missing_module_names_the_install_command(tmp_path: Path):
+    booster = WASMBooster(BoosterConfig(wasm_dir=str(tmp_path)), stats_path=None)
+    with pytest.raises(WASMModuleNotFound) as info:
+        booster.transform_sync("x = 1\n", "format", "python")
+    assert "ruff_fmt" in str(info.value) and "booster modules install" in str(info.value)
+
+
+def test_wrong_abi_is_a_clear_error():
+    runtime = WasmRuntime()
+    module = runtime.module_from_wat("empty", "(module (memory (export \"memory\") 1))")
+    from booster_lsp.wasm.abi.plain import PlainFormatter
+
+    with pytest.raises(TransformationError) as info:
+        PlainFormatter(module, Limits())
+    assert "does not have the plain-exports ABI" in str(info.value)
