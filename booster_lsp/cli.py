@@ -88,9 +88,10 @@ def format_command(
     workers = jobs or None
     config = _config(all_paths[0], {**overrides, "instances_per_module": max(2, workers or 2)})
     booster = WASMBooster(config)
+    started = time.monotonic()
     targets = list(iter_source_files(all_paths))
     outcomes = _run_with_progress(booster, targets, write=not (check or diff), jobs=workers)
-    _report(outcomes, check=check, diff=diff)
+    _report(outcomes, check=check, diff=diff, wrote=not (check or diff), elapsed=time.monotonic() - started)
 
 
 def _format_stdin(stdin_filename: str | None, overrides: dict[str, Any]) -> None:
@@ -108,7 +109,7 @@ def _format_stdin(stdin_filename: str | None, overrides: dict[str, Any]) -> None
         return
     if not result.success:
         where = f"{stdin_filename}:{result.error_location.line}:{result.error_location.column}" if result.error_location else stdin_filename
-        stderr.print(f"{where}: {result.error}", soft_wrap=True, markup=False)
+        click.echo(f"{where}: {result.error}", err=True)
         sys.exit(EXIT_ERROR)
     sys.stdout.buffer.write(result.transformed_code.encode("utf-8"))
     sys.stdout.flush()
@@ -140,24 +141,26 @@ def _run_with_progress(booster: WASMBooster, targets: list[Path], *, write: bool
     finally:
         if progress is not None:
             progress.stop()
-    elapsed = time.monotonic() - started
-    counts = {status: sum(1 for o in outcomes if o.status == status) for status in ("changed", "unchanged", "failed")}
-    verb = "reformatted" if write else "would be reformatted"
-    stderr.print(
-        f"{counts['changed']} {verb}, {counts['unchanged']} unchanged, {counts['failed']} failed "
-        f"({len(outcomes)} files in {elapsed:.2f} s)",
-        markup=False,
-    )
     return outcomes
 
 
-def _report(outcomes: list[FileOutcome], *, check: bool, diff: bool) -> None:
+def _summary(outcomes: list[FileOutcome], *, wrote: bool, elapsed: float) -> None:
+    counts = {status: sum(1 for o in outcomes if o.status == status) for status in ("changed", "unchanged", "failed")}
+    verb = "reformatted" if wrote else "would be reformatted"
+    click.echo(
+        f"{counts['changed']} {verb}, {counts['unchanged']} unchanged, {counts['failed']} failed "
+        f"({len(outcomes)} files in {elapsed:.2f} s)",
+        err=True,
+    )
+
+
+def _report(outcomes: list[FileOutcome], *, check: bool, diff: bool, wrote: bool, elapsed: float) -> None:
     failed = False
     changed = False
     for outcome in outcomes:
         if outcome.status == "failed":
             failed = True
-            stderr.print(f"{outcome.location()}: {outcome.message}", markup=False, soft_wrap=True)
+            click.echo(f"{outcome.location()}: {outcome.message}", err=True)
         elif outcome.status == "changed":
             changed = True
             if diff:
@@ -166,7 +169,8 @@ def _report(outcomes: list[FileOutcome], *, check: bool, diff: bool) -> None:
                     fromfile=f"{outcome.path} (original)", tofile=f"{outcome.path} (formatted)",
                 ))
             elif check:
-                stderr.print(f"would reformat {outcome.path}", markup=False)
+                click.echo(f"would reformat {outcome.path}", err=True)
+    _summary(outcomes, wrote=wrote, elapsed=elapsed)
     if failed:
         sys.exit(EXIT_ERROR)
     if changed and (check or diff):
@@ -241,11 +245,13 @@ def modules_install(force: bool) -> None:
 def modules_list() -> None:
     """Show every module of the lock, its languages and whether it is installed."""
     registry = _registry()
-    table = Table("module", "package", "languages", "abi", "state")
+    rows = [("module", "package", "abi", "state", "languages")]
     for spec in registry.specs.values():
-        table.add_row(spec.name, f"{spec.package}@{spec.version}", ", ".join(spec.languages), spec.abi,
-                      registry.status(spec).state)
-    Console().print(table)
+        rows.append((spec.name, f"{spec.package}@{spec.version}", spec.abi, registry.status(spec).state,
+                     ", ".join(spec.languages)))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[4])
     click.echo(f"modules in {registry.wasm_dir}")
 
 

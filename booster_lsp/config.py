@@ -239,3 +239,37 @@ def resolve_wasm_dir(wasm_dir: str, base: Path | None = None) -> Path:
         if candidate.is_dir():
             return candidate.resolve()
     return (CHECKOUT_ROOT / path).resolve()
+
+
+def render_settings_yaml() -> str:
+    """settings/booster.yaml, generated from the model so the two cannot drift apart
+    (`python -m booster_lsp.config > settings/booster.yaml`; a unit test compares them)."""
+
+    def lines_of(model: type[BaseModel], depth: int) -> list[str]:
+        lines = []
+        pad = "  " * depth
+        for name, field in model.model_fields.items():
+            default = field.get_default(call_default_factory=True)
+            comment = f"  # {field.description}" if field.description else ""
+            if isinstance(default, BaseModel):
+                if field.description:
+                    lines.append(f"{pad}# {field.description}")
+                lines.append(f"{pad}{name}:")
+                lines += lines_of(type(default), depth + 1)
+            else:
+                value = yaml.safe_dump(default, default_flow_style=True).strip().removesuffix("...").strip()
+                lines.append(f"{pad}{name}: {value}{comment}")
+        return lines
+
+    header = (
+        "# booster-lsp settings: every setting with its default.\n"
+        "# Precedence: defaults < ~/.config/booster/booster.yaml < this file (found upward from the file\n"
+        "# being worked on) < BOOSTER_* environment (BOOSTER_LINE_WIDTH=100, BOOSTER_LLM__MODEL=...) < editor\n"
+        "# settings / command-line options. Editors use the same keys in camelCase under `booster`.\n"
+        "# `null` means: the formatter's own default (Ruff 88, dprint 120, ...).\n"
+    )
+    return header + "booster:\n" + "\n".join("  " + line for line in lines_of(BoosterConfig, 0)) + "\n"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(render_settings_yaml(), end="")

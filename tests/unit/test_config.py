@@ -56,3 +56,11 @@ def test_relative_wasm_dir_in_a_settings_file_is_relative_to_its_project(tmp_pat
 
 def test_environment_ignores_unrelated_variables():
     assert environment_settings({"BOOSTER_CACHE_DIR": "/x", "BOOSTER_NOPE": "1", "HOME": "/"}) == {}
+
+
+def test_settings_file_lists_every_setting_with_its_default():
+    from booster_lsp.config import CHECKOUT_ROOT, read_settings_file, render_settings_yaml
+
+    path = CHECKOUT_ROOT / "settings" / "booster.yaml"
+    assert path.read_text() == render_settings_yaml(), "regenerate: python -m booster_lsp.config > settings/booster.yaml"
+    assert BoosterConfig.model_validate(read_settings_file(path)) == BoosterConfig()

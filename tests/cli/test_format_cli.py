@@ -1,0 +1,118 @@
+"""The `booster` command as a user runs it: a real subprocess per test."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from booster_lsp.wasm.artifacts import user_cache_dir
+
+pytestmark = pytest.mark.cli
+
+BOOSTER = Path(sys.executable).parent / "booster"
+RUFF = Path(sys.executable).parent / "ruff"
+
+
+@pytest.fixture()
+def env(tmp_path: Path) -> dict[str, str]:
+    """A private cache dir (stats file) that shares the compiled modules: no recompiling."""
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "compiled").symlink_to(user_cache_dir() / "compiled", target_is_directory=True)
+    return {**os.environ, "BOOSTER_CACHE_DIR": str(cache)}
+
+
+def booster(*args: str, env: dict[str, str], stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BOOSTER), *args], input=stdin, capture_output=True, text=True, env=env, cwd=cwd)
+
+
+def test_stdin_prints_exactly_what_native_ruff_prints(env):
+    source = "import os,sys\ndef f( a ):\n  return {'a':a}\n"
+    ours = booster("format", "-", "--stdin-filename", "x.py", env=env, stdin=source)
+    native = subprocess.run([str(RUFF), "format", "--isolated", "--stdin-filename", "x.py", "-"], input=source,
+                            capture_output=True, text=True)
+    assert ours.returncode == 0, ours.stderr
+    assert ours.stdout == native.stdout
+
+
+def test_directory_run_formats_good_files_and_reports_the_broken_one(tmp_path, env):
+    project = tmp_path / "project"
+    (project / "pkg").mkdir(parents=True)
+    (project / "pkg" / "good.py").write_text("x  =  1\n")
+    (project / "pkg" / "broken.py").write_text("def f(:\n    pass\n")
+    (project / "main.go").write_text("package main\nfunc main(){}\n")
+    (project / "ignored").mkdir()
+    (project / "ignored" / "skip.py").write_text("y  =  2\n")
+    (project / ".gitignore").write_text("ignored/\n")
+    (project / "venv").mkdir()
+    (project / "venv" / "pyvenv.cfg").write_text("home = /usr\n")
+    (project / "venv" / "lib.py").write_text("z  =  3\n")
+    done = booster("format", str(project), env=env)
+    assert done.returncode == 2
+    assert f"{project / 'pkg' / 'broken.py'}:1:7: Expected a parameter or the end of the parameter list" in done.stderr
+    assert "2 reformatted, 0 unchanged, 1 failed" in done.stderr
+    assert (project / "pkg" / "good.py").read_text() == "x = 1\n"
+    assert (project / "main.go").read_text() == "package main\n\nfunc main() {}\n"
+    assert (project / "pkg" / "broken.py").read_text() == "def f(:\n    pass\n"  # untouched
+    assert (project / "ignored" / "skip.py").read_text() == "y  =  2\n"  # .gitignore honoured
+    assert (project / "venv" / "lib.py").read_text() == "z  =  3\n"  # virtualenvs skipped
+
+
+def test_check_and_diff_write_nothing(tmp_path, env):
+    path = tmp_path / "a.ts"
+    path.write_text("let a={b:1}\n")
+    check = booster("format", "--check", str(path), env=env)
+    assert check.returncode == 1 and f"would reformat {path}" in check.stderr
+    diff = booster("format", "--diff", str(path), env=env)
+    assert diff.returncode == 1
+    assert "-let a={b:1}\n+let a = { b: 1 };\n" in diff.stdout
+    assert path.read_text() == "let a={b:1}\n"
+    booster("format", "--file", str(path), env=env)
+    assert booster("format", "--check", str(path), env=env).returncode == 0
+
+
+def test_overrides_from_the_command_line(tmp_path, env):
+    source = "def f(a,b):\n    return 'x'\n"
+    done = booster("format", "-", "--stdin-filename", "a.py", "--indent-width", "2", "--quote-style", "single",
+                   env=env, stdin=source)
+    assert done.stdout == "def f(a, b):\n  return 'x'\n"
+
+
+def test_bad_setting_in_project_file_is_named(tmp_path, env):
+    (tmp_path / "settings").mkdir()
+    (tmp_path / "settings" / "booster.yaml").write_text("booster:\n  line_width: wide\n")
+    (tmp_path / "a.py").write_text("x=1\n")
+    done = booster("format", str(tmp_path / "a.py"), env=env)
+    assert done.returncode == 2
+    assert "line_width" in done.stderr and "booster.yaml" in done.stderr
+    assert (tmp_path / "a.py").read_text() == "x=1\n"
+
+
+def test_stats_persist_across_processes(tmp_path, env):
+    path = tmp_path / "a.py"
+    path.write_text("x=1\n")
+    booster("format", str(path), env=env)
+    done = booster("stats", "--json", env=env)
+    stats = json.loads(done.stdout)
+    assert stats["total_transformations"] == 1 and stats["wasm_hits"] == 1 and stats["estimated"] is True
+    human = booster("stats", env=env)
+    assert "estimate against LLM baselines" in human.stdout
+    booster("cache-clear", "--stats", env=env)
+    assert json.loads(booster("stats", "--json", env=env).stdout)["total_transformations"] == 0
+
+
+def test_modules_list_and_verify(env):
+    listed = booster("modules", "list", env=env)
+    assert listed.returncode == 0 and "ruff_fmt" in listed.stdout and "dprint_typescript" in listed.stdout
+    verified = booster("modules", "verify", env=env)
+    assert verified.returncode == 0 and "gofmt" in verified.stdout and "mismatch" not in verified.stdout
+
+
+def test_version(env):
+    done = booster("--version", env=env)
+    assert done.returncode == 0 and done.stdout.startswith("booster, version ")
