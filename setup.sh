@@ -15,12 +15,19 @@ step "Python virtual environment (.venv)"
 step "Third-party WASM modules (npm pack, sha256-verified) -> wasm/modules"
 .venv/bin/booster modules install
 
-step "Our syntax module (tree-sitter, built with zig cc from PyPI) -> wasm/modules/booster-syntax.wasm"
-if [ -f wasm/build.py ]; then .venv/bin/python wasm/build.py; fi
+step "Our syntax module (tree-sitter, built with zig cc from PyPI) -> wasm/modules/booster-syntax.wasm (+ test corpora)"
+.venv/bin/python wasm/build.py --corpus
 
-if [ -f editors/setup-editors.sh ]; then
-  step "Editors used by the end-to-end tests"
-  bash editors/setup-editors.sh
+step "Peers and corpora of the tests: dprint CLI + JS/TS sources (npm), Go, Rust crates and Neovim (Debian)"
+npm ci --prefix tests/tools --no-audit --no-fund --loglevel=error
+debs=()
+command -v gofmt >/dev/null || debs+=(golang-go)
+[ -d /usr/share/cargo/registry ] || debs+=(librust-syn-dev librust-serde-dev librust-regex-syntax-dev)
+command -v nvim >/dev/null || debs+=(neovim)
+if [ ${#debs[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${debs[@]}" >/dev/null
+  elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo apt-get install -y -qq "${debs[@]}" >/dev/null
+  else echo "warning: install these Debian packages for the full test suite: ${debs[*]}" >&2; fi
 fi
 
 [ "$quiet" = "--no-sample" ] && exit 0

@@ -249,6 +249,9 @@ def modules_list() -> None:
     for spec in registry.specs.values():
         rows.append((spec.name, f"{spec.package}@{spec.version}", spec.abi, registry.status(spec).state,
                      ", ".join(spec.languages)))
+    syntax_state, _ = registry.syntax_status()
+    rows.append(("booster-syntax", "built from source (wasm/build.py)", "booster-syntax-v1", syntax_state,
+                 "python, javascript(react), typescript(react), go, rust"))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for row in rows:
         click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[4])
@@ -264,8 +267,12 @@ def modules_verify() -> None:
         status = registry.status(spec)
         click.echo(f"{spec.name:<20} {status.state}{': ' + status.detail if status.detail else ''}")
         bad = bad or status.state != "ok"
+    syntax_state, detail = registry.syntax_status()
+    click.echo(f"{'booster-syntax':<20} {syntax_state}{': ' + detail if detail else ''}")
+    bad = bad or syntax_state != "ok"
     if bad:
-        stderr.print("run `booster modules install` (add --force to replace mismatching files)")
+        stderr.print("run `booster modules install` (add --force to replace mismatching files); "
+                     "booster-syntax is built by `python wasm/build.py`")
         sys.exit(EXIT_ERROR)
 
 

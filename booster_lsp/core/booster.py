@@ -31,10 +31,11 @@ from booster_lsp.core.providers import (
     rustfmt_executable,
 )
 from booster_lsp.core.stats import StatsRecorder
+from booster_lsp.core.syntax import SyntaxService
 from booster_lsp.errors import BoosterError, TransformationError
 from booster_lsp.wasm.artifacts import user_cache_dir
-from booster_lsp.wasm.registry import ModuleRegistry
-from booster_lsp.wasm.runtime import WasmRuntime
+from booster_lsp.wasm.registry import SYNTAX_MODULE, ModuleRegistry
+from booster_lsp.wasm.runtime import Limits, WasmRuntime
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ class WASMBooster:
         self.registry = ModuleRegistry(self.config.resolved_wasm_dir())
         self._providers: dict[str, FormatProvider | None] = {}
         self._providers_lock = threading.Lock()
+        self._syntax: SyntaxService | None = None
         self.cache = ResultCache(self.config.cache_max_entries, self.config.cache_ttl)
         if stats_path is True:
             stats_path = user_cache_dir() / "stats.json" if self.config.performance_tracking else None
@@ -82,6 +84,19 @@ class WASMBooster:
             self.registry = ModuleRegistry(config.resolved_wasm_dir())
             with self._providers_lock:
                 self._providers.clear()
+                self._syntax = None
+
+    @property
+    def syntax(self) -> SyntaxService:
+        """Our tree-sitter module (parse, errors, queries), loaded on first use.
+
+        Raises WASMModuleNotFound when it has not been built (`python wasm/build.py`)."""
+        with self._providers_lock:
+            if self._syntax is None:
+                module = self.runtime.module(SYNTAX_MODULE, self.registry.load_syntax_bytes(), self.registry.syntax_sha256())
+                limits = Limits(deadline_ms=self.config.deadline_ms, memory_bytes=self.config.memory_limit_mb * 1024 * 1024)
+                self._syntax = SyntaxService(module, limits)
+            return self._syntax
 
     # ------------------------------------------------------------------ providers
     def format_provider(self, language: str) -> FormatProvider | None:

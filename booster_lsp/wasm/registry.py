@@ -22,6 +22,8 @@ from booster_lsp.config import CHECKOUT_ROOT, PACKAGE_ROOT
 from booster_lsp.errors import BoosterError, WASMModuleNotFound
 
 LOCK_NAME = "modules.lock"
+SYNTAX_MODULE = "booster-syntax"
+SYNTAX_LOCK_NAME = "syntax-sources.lock"
 
 
 def default_lock_path() -> Path:
@@ -29,6 +31,13 @@ def default_lock_path() -> Path:
         if candidate.is_file():
             return candidate
     return CHECKOUT_ROOT / "wasm" / LOCK_NAME
+
+
+def syntax_lock_path() -> Path:
+    for candidate in (CHECKOUT_ROOT / "wasm" / SYNTAX_LOCK_NAME, PACKAGE_ROOT / "_data" / SYNTAX_LOCK_NAME):
+        if candidate.is_file():
+            return candidate
+    return CHECKOUT_ROOT / "wasm" / SYNTAX_LOCK_NAME
 
 
 @dataclass(frozen=True)
@@ -103,6 +112,35 @@ class ModuleRegistry:
         user_lock = wasm_dir / LOCK_NAME
         if user_lock.is_file() and user_lock.resolve() != self.lock_path.resolve():
             self.specs.update(parse_lock(user_lock))
+
+    # ------------------------------------------------------------------ our syntax module
+    def syntax_sha256(self) -> str:
+        try:
+            data = tomllib.loads(syntax_lock_path().read_text(encoding="utf-8"))
+            return str(data["output"]["sha256"]).lower()
+        except (OSError, KeyError, tomllib.TOMLDecodeError) as exc:
+            raise WASMModuleNotFound(SYNTAX_MODULE, f"has no pinned sha256 ({exc})", "git checkout wasm/syntax-sources.lock") from None
+
+    def syntax_path(self) -> Path:
+        return self.wasm_dir / f"{SYNTAX_MODULE}.wasm"
+
+    def syntax_status(self) -> tuple[str, str]:
+        path = self.syntax_path()
+        if not path.is_file():
+            return "missing", ""
+        actual = sha256_of(path.read_bytes())
+        return ("ok", "") if actual == self.syntax_sha256() else ("mismatch", f"sha256 {actual} is not the pinned build")
+
+    def load_syntax_bytes(self) -> bytes:
+        """Our tree-sitter module, verified against the pinned reproducible-build hash."""
+        path = self.syntax_path()
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise WASMModuleNotFound(SYNTAX_MODULE, f"is not built in {self.wasm_dir}", "python wasm/build.py") from None
+        if sha256_of(data) != self.syntax_sha256():
+            raise WASMModuleNotFound(SYNTAX_MODULE, f"at {path} is not the pinned build", "python wasm/build.py --force")
+        return data
 
     def for_language(self, language: str, operation: str = "format") -> ModuleSpec | None:
         for spec in self.specs.values():
