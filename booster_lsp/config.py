@@ -114,12 +114,12 @@ def _snake_keys(value: Any) -> Any:
         return value
     result = {}
     for key, item in value.items():
-        snake = _to_snake(key) if isinstance(key, str) else key
+        snake = to_snake(key) if isinstance(key, str) else key
         result[snake] = item if snake == "dprint" else _snake_keys(item)
     return result
 
 
-def _to_snake(name: str) -> str:
+def to_snake(name: str) -> str:
     out = []
     for char in name:
         if char.isupper():

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import json
 import logging
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
-from booster_lsp.config import BoosterConfig, load_config
+from booster_lsp.config import BoosterConfig, load_config, to_snake
 from booster_lsp.core.cache import ResultCache, cache_key
 from booster_lsp.core.operations import (
     BoosterOperation,
@@ -23,13 +24,8 @@ from booster_lsp.core.operations import (
     language_for_path,
     normalize_language,
 )
-from booster_lsp.core.providers import (
-    PROVIDERS_BY_ABI,
-    FormatProvider,
-    FormatRequest,
-    NativeRustfmtProvider,
-    rustfmt_executable,
-)
+from booster_lsp.core.providers import PROVIDERS_BY_ABI, FormatProvider, NativeRustfmtProvider, rustfmt_executable
+from booster_lsp.core.router import OPERATIONS, OperationHandler, OperationRequest
 from booster_lsp.core.stats import StatsRecorder
 from booster_lsp.core.syntax import SyntaxService
 from booster_lsp.errors import BoosterError, TransformationError
@@ -66,6 +62,7 @@ class WASMBooster:
         self._providers: dict[str, FormatProvider | None] = {}
         self._providers_lock = threading.Lock()
         self._syntax: SyntaxService | None = None
+        self._handlers: dict[tuple[BoosterOperation, str], OperationHandler | None] = {}
         self.cache = ResultCache(self.config.cache_max_entries, self.config.cache_ttl)
         if stats_path is True:
             stats_path = user_cache_dir() / "stats.json" if self.config.performance_tracking else None
@@ -84,6 +81,7 @@ class WASMBooster:
             self.registry = ModuleRegistry(config.resolved_wasm_dir())
             with self._providers_lock:
                 self._providers.clear()
+                self._handlers.clear()
                 self._syntax = None
 
     @property
@@ -137,6 +135,14 @@ class WASMBooster:
         """Transform ``code``; runs in a worker thread so the event loop stays free."""
         return await asyncio.to_thread(self.transform_sync, code, operation, language, **options)
 
+    def handler(self, operation: BoosterOperation, language: str) -> OperationHandler | None:
+        """The handler of (operation, language), created once; None when nothing serves it."""
+        key = (operation, language)
+        if key not in self._handlers:
+            factory = OPERATIONS.get(operation)
+            self._handlers[key] = factory(self, language) if factory is not None else None
+        return self._handlers[key]
+
     def transform_sync(
         self,
         code: str,
@@ -149,7 +155,9 @@ class WASMBooster:
         use_cache = bool(options.pop("_cache", True)) and self.config.cache_enabled
         path = options.pop("path", None)
         byte_range = options.pop("byte_range", None)
-        config = self.config.merged(options, "transform() options") if options else self.config
+        overrides = {k: v for k, v in options.items() if _is_setting(k)}
+        args = {k: v for k, v in options.items() if not _is_setting(k)}
+        config = self.config.merged(overrides, "transform() options") if overrides else self.config
         language = normalize_language(language) if language else (language_for_path(path) if path else None)
 
         def failure(message: str, kind: str, error: TransformationError | None = None) -> TransformationResult:
@@ -168,38 +176,39 @@ class WASMBooster:
             return failure("the booster is disabled (setting `enabled: false`)", "config")
         if language is None:
             return failure("no language given and none could be inferred from the path", "unsupported")
-        if operation is not BoosterOperation.FORMAT:
-            return failure(f"operation {operation.value} is not supported yet for {language}", "unsupported")
-
-        provider = self.format_provider(language)
-        if provider is None:
-            return failure(f"no module formats {language}", "unsupported")
-        request = FormatRequest(code, language, config, tuple(byte_range) if byte_range else None)
+        handler = self.handler(operation, language)
+        if handler is None:
+            verb = "formats" if operation is BoosterOperation.FORMAT else f"performs {operation.value} for"
+            return failure(f"no module {verb} {language}", "unsupported")
+        unexpected = sorted(set(args) - handler.arguments)
+        if unexpected:
+            return failure(f"{operation.value} does not take argument(s) {', '.join(unexpected)}", "config")
+        request = OperationRequest(code, language, config, args, path, tuple(byte_range) if byte_range else None)
         key = None
         if use_cache:
-            range_part = f"{byte_range}" if byte_range else ""
-            key = cache_key(provider.fingerprint, operation.value, language, code, provider.options_key(request) + range_part)
+            options_part = handler.cache_options(request) + json.dumps(args, sort_keys=True, default=str)
+            key = cache_key(handler.fingerprint, operation.value, language, code, options_part)
             cached = self.cache.get(key)
             if cached is not None:
                 elapsed = (time.perf_counter() - started) * 1000
-                saved = self._record(operation, elapsed, success=True, used_wasm=provider.used_wasm, cache_hit=True)
+                saved = self._record(operation, elapsed, success=True, used_wasm=cached.used_wasm, cache_hit=True)
                 return TransformationResult(
-                    operation=operation, code=code, transformed_code=cached, success=True,
-                    used_wasm=provider.used_wasm, execution_time_ms=round(elapsed, 3), time_saved_ms=round(saved, 1),
-                    cache_hit=True, language=language, provider="cache",
+                    operation=operation, code=code, transformed_code=cached.text, success=True,
+                    used_wasm=cached.used_wasm, execution_time_ms=round(elapsed, 3), time_saved_ms=round(saved, 1),
+                    cache_hit=True, language=language, provider="cache", diagnostics=cached.diagnostics,
                 )
         try:
-            output = provider.format(request)
+            output = handler.run(request)
         except TransformationError as error:
             return failure(error.message, error.kind, error)
         if key is not None:
-            self.cache.put(key, output.text)
+            self.cache.put(key, output)
         elapsed = (time.perf_counter() - started) * 1000
-        saved = self._record(operation, elapsed, success=True, used_wasm=provider.used_wasm, cache_hit=False)
+        saved = self._record(operation, elapsed, success=True, used_wasm=output.used_wasm, cache_hit=False)
         return TransformationResult(
-            operation=operation, code=code, transformed_code=output.text, success=True, used_wasm=provider.used_wasm,
+            operation=operation, code=code, transformed_code=output.text, success=True, used_wasm=output.used_wasm,
             execution_time_ms=round(elapsed, 3), time_saved_ms=round(saved, 1), language=language,
-            provider=output.provider,
+            provider=output.provider, diagnostics=output.diagnostics,
         )
 
     def _record(self, operation: BoosterOperation, elapsed_ms: float, *, success: bool, used_wasm: bool, cache_hit: bool) -> float:
@@ -214,3 +223,8 @@ class WASMBooster:
     def clear_cache(self) -> None:
         self.cache.clear()
 
+
+def _is_setting(name: str) -> bool:
+    """transform() keyword arguments that override settings (snake or camelCase), as
+    opposed to operation arguments such as old_name or start_line."""
+    return name in BoosterConfig.model_fields or to_snake(name) in BoosterConfig.model_fields

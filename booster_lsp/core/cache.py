@@ -9,6 +9,8 @@ import hashlib
 import threading
 import time
 
+from typing import Any
+
 from cachetools import TTLCache
 
 from booster_lsp.errors import CacheError
@@ -27,15 +29,15 @@ class ResultCache:
     def __init__(self, max_entries: int, ttl_s: float) -> None:
         self._lock = threading.Lock()
         try:
-            self._entries: TTLCache[str, str] = TTLCache(maxsize=max_entries, ttl=max(ttl_s, 0.001), timer=time.monotonic)
+            self._entries: TTLCache[str, Any] = TTLCache(maxsize=max_entries, ttl=max(ttl_s, 0.001), timer=time.monotonic)
         except (TypeError, ValueError) as exc:
             raise CacheError(f"cannot create result cache: {exc}") from exc
 
-    def get(self, key: str) -> str | None:
+    def get(self, key: str) -> Any | None:
         with self._lock:
             return self._entries.get(key)
 
-    def put(self, key: str, value: str) -> None:
+    def put(self, key: str, value: Any) -> None:
         with self._lock:
             self._entries[key] = value
 

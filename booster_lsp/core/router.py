@@ -1,0 +1,82 @@
+"""The operation x language matrix, as data: which handler serves an operation.
+
+A handler factory takes the booster and a language and returns a handler, or None when
+nothing serves that pair (then the LLM fallback, or an "unsupported" result). Adding an
+operation means adding one line here and one module beside this one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Protocol
+
+from booster_lsp.config import BoosterConfig
+from booster_lsp.core.operations import BoosterOperation
+from booster_lsp.core.providers import FormatRequest
+
+if TYPE_CHECKING:
+    from booster_lsp.core.booster import WASMBooster
+
+
+@dataclass(frozen=True)
+class OperationRequest:
+    code: str
+    language: str
+    config: BoosterConfig
+    args: dict[str, Any] = field(default_factory=dict)  # operation arguments: old_name, start_line, ...
+    path: str | None = None
+    byte_range: tuple[int, int] | None = None
+
+
+@dataclass
+class OperationOutput:
+    text: str
+    provider: str
+    used_wasm: bool = True
+    diagnostics: list[dict[str, Any]] = field(default_factory=list)
+
+
+class OperationHandler(Protocol):
+    fingerprint: str  # module sha256(s): part of every cache key, so upgrades invalidate
+    #: argument names the operation accepts (anything else is refused by name)
+    arguments: frozenset[str]
+
+    def cache_options(self, request: OperationRequest) -> str: ...
+
+    def run(self, request: OperationRequest) -> OperationOutput: ...
+
+
+HandlerFactory = Callable[["WASMBooster", str], "OperationHandler | None"]
+
+
+class FormatHandler:
+    arguments = frozenset()
+
+    def __init__(self, booster: "WASMBooster", language: str) -> None:
+        provider = booster.format_provider(language)
+        assert provider is not None
+        self.provider = provider
+        self.fingerprint = provider.fingerprint
+
+    @classmethod
+    def create(cls, booster: "WASMBooster", language: str) -> "FormatHandler | None":
+        return cls(booster, language) if booster.format_provider(language) is not None else None
+
+    def _request(self, request: OperationRequest) -> FormatRequest:
+        return FormatRequest(request.code, request.language, request.config, request.byte_range)
+
+    def cache_options(self, request: OperationRequest) -> str:
+        return self.provider.options_key(self._request(request)) + (f"{request.byte_range}" if request.byte_range else "")
+
+    def run(self, request: OperationRequest) -> OperationOutput:
+        output = self.provider.format(self._request(request))
+        return OperationOutput(output.text, output.provider, used_wasm=self.provider.used_wasm)
+
+
+def _factories() -> dict[BoosterOperation, HandlerFactory]:
+    return {
+        BoosterOperation.FORMAT: FormatHandler.create,
+    }
+
+
+OPERATIONS: dict[BoosterOperation, HandlerFactory] = _factories()
