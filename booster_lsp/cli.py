@@ -276,5 +276,16 @@ def modules_verify() -> None:
         sys.exit(EXIT_ERROR)
 
 
+# ----------------------------------------------------------------------------- mcp
+@main.command("mcp")
+@click.option("--http", is_flag=True, help="Serve streamable HTTP on 127.0.0.1 instead of stdio.")
+@click.option("--port", type=int, default=8765, show_default=True, help="Port of the HTTP transport.")
+def mcp_command(http: bool, port: int) -> None:
+    """Run the MCP server (tools: booster_format, booster_lint, booster_rename, ...)."""
+    from booster_lsp.mcp_server import run
+
+    run(http=http, port=port)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
