@@ -108,3 +108,28 @@ async def test_operations_not_built_yet_are_honest_errors(workdir: Path):
         }
     for name, result in results.items():
         assert result.is_error and "cobol" in result.content[0].text, name
+
+
+async def test_streamable_http_transport_on_loopback(workdir: Path):
+    import asyncio
+    import socket
+    import subprocess
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = subprocess.Popen([BOOSTER, "mcp", "--http", "--port", str(port)], cwd=workdir,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        for _ in range(100):  # wait until it listens
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                await asyncio.sleep(0.1)
+        async with Client(f"http://127.0.0.1:{port}/mcp", read_timeout_seconds=60) as client:
+            result = await client.call_tool("booster_format", {"code": "a=[1,2]", "language": "python"})
+        assert result.structured_content["transformed_code"] == "a = [1, 2]\n"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
