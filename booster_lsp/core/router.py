@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, Callable, Protocol
 from booster_lsp.config import BoosterConfig
 from booster_lsp.core.operations import BoosterOperation
 from booster_lsp.core.providers import FormatRequest
+from booster_lsp.core.syntax import SyntaxService
+from booster_lsp.errors import TransformationError
 
 if TYPE_CHECKING:
     from booster_lsp.core.booster import WASMBooster
@@ -55,6 +57,7 @@ class FormatHandler:
     def __init__(self, booster: "WASMBooster", language: str) -> None:
         provider = booster.format_provider(language)
         assert provider is not None
+        self.booster = booster
         self.provider = provider
         self.fingerprint = provider.fingerprint
 
@@ -66,11 +69,30 @@ class FormatHandler:
         return FormatRequest(request.code, request.language, request.config, request.byte_range)
 
     def cache_options(self, request: OperationRequest) -> str:
-        return self.provider.options_key(self._request(request)) + (f"{request.byte_range}" if request.byte_range else "")
+        verify = "verify" if request.config.verify else ""
+        return self.provider.options_key(self._request(request)) + (f"{request.byte_range}" if request.byte_range else "") + verify
 
     def run(self, request: OperationRequest) -> OperationOutput:
         output = self.provider.format(self._request(request))
+        if request.config.verify and output.text != request.code:
+            self._verify(request, output.text, output.provider)
         return OperationOutput(output.text, output.provider, used_wasm=self.provider.used_wasm)
+
+    def _verify(self, request: OperationRequest, formatted: str, provider: str) -> None:
+        """The formatter's output must parse with no syntax error the input did not have.
+        One parse in the common case: the input is only parsed when the output has errors."""
+        if not SyntaxService.supports(request.language):
+            return
+        syntax = self.booster.syntax
+        if syntax.parse_errors(request.language, formatted) and (
+            new := syntax.new_errors(request.language, request.code, formatted)
+        ):
+            issue = new[0]
+            raise TransformationError(
+                f"{provider} produced output with a new syntax error ({issue.message} at line {issue.start[0] + 1}); "
+                "nothing was changed",
+                line=issue.start[0] + 1, column=issue.start[1] + 1, kind="module", module=provider,
+            )
 
 
 def _factories() -> dict[BoosterOperation, HandlerFactory]:

@@ -111,7 +111,8 @@ class ModuleRegistry:
         self.specs = parse_lock(self.lock_path)
         user_lock = wasm_dir / LOCK_NAME
         if user_lock.is_file() and user_lock.resolve() != self.lock_path.resolve():
-            self.specs.update(parse_lock(user_lock))
+            # The user's own entries come first: they win for the languages they name.
+            self.specs = {**parse_lock(user_lock), **self.specs}
 
     # ------------------------------------------------------------------ our syntax module
     def syntax_sha256(self) -> str:

@@ -40,7 +40,7 @@ BODIES = {
 @pytest.fixture(scope="module")
 def bad_modules_booster(tmp_path_factory: pytest.TempPathFactory) -> WASMBooster:
     wasm_dir = tmp_path_factory.mktemp("modules")
-    for spec_file in (ROOT / "wasm" / "modules").glob("ruff_fmt.*"):
+    for spec_file in [*(ROOT / "wasm" / "modules").glob("ruff_fmt.*"), ROOT / "wasm" / "modules" / "booster-syntax.wasm"]:
         shutil.copy(spec_file, wasm_dir / spec_file.name)
     entries = []
     for name, body in BODIES.items():
