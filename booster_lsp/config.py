@@ -78,6 +78,7 @@ class BoosterConfig(_Section):
     deadline_ms: int = Field(2000, gt=0, description="Deadline of one WASM call, in milliseconds.")
     memory_limit_mb: int = Field(512, gt=0, description="Memory cap of one WASM instance, in MiB.")
     instances_per_module: int = Field(2, gt=0, description="Instances kept per module for concurrent calls.")
+    native_tools: bool = Field(True, description="Use native tools (rustfmt) for languages no WASM module formats.")
     # --- formatting, shared by all formatters (None: the formatter's own default)
     line_width: int | None = Field(None, gt=0, le=320, description="Preferred line width.")
     indent_width: int | None = Field(None, gt=0, le=16, description="Spaces per indent level.")

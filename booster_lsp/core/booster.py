@@ -29,6 +29,8 @@ from booster_lsp.core.router import OPERATIONS, OperationHandler, OperationReque
 from booster_lsp.core.stats import StatsRecorder
 from booster_lsp.core.syntax import SyntaxService
 from booster_lsp.errors import BoosterError, TransformationError
+from booster_lsp.llm.fallback import LLMFallback, LLMOutput
+from booster_lsp.llm.prompts import ARGUMENTS as LLM_ARGUMENTS
 from booster_lsp.wasm.artifacts import user_cache_dir
 from booster_lsp.wasm.registry import SYNTAX_MODULE, ModuleRegistry
 from booster_lsp.wasm.runtime import Limits, WasmRuntime
@@ -67,12 +69,16 @@ class WASMBooster:
         if stats_path is True:
             stats_path = user_cache_dir() / "stats.json" if self.config.performance_tracking else None
         self.stats = StatsRecorder(self.config.llm_baseline_ms.model_dump(), stats_path or None)
+        self.llm = LLMFallback(lambda: self.syntax)
+        #: transform()'s `_llm` when not given: True lets the LLM run when no module can (the spec's
+        #: automatic fallback); front ends that must never wait on it (LSP, plain CLI) set False.
+        self.llm_by_default = True
         atexit.register(self.stats.save)
 
     # ------------------------------------------------------------------ configuration
     def update_config(self, config: BoosterConfig) -> None:
         """Apply a new configuration; providers whose limits changed are rebuilt lazily."""
-        engine_keys = ("wasm_dir", "deadline_ms", "memory_limit_mb", "instances_per_module")
+        engine_keys = ("wasm_dir", "deadline_ms", "memory_limit_mb", "instances_per_module", "native_tools")
         rebuild = any(getattr(config, key) != getattr(self.config, key) for key in engine_keys)
         if config.cache_max_entries != self.config.cache_max_entries or config.cache_ttl != self.config.cache_ttl:
             self.cache = ResultCache(config.cache_max_entries, config.cache_ttl)
@@ -112,7 +118,7 @@ class WASMBooster:
                 if factory is None:
                     raise BoosterError(f"module {spec.name} has unknown abi {spec.abi!r} in {self.registry.lock_path}")
                 provider = factory(spec, self.registry, self.runtime, self.config)
-            elif language == "rust" and (rustfmt := rustfmt_executable()):
+            elif language == "rust" and self.config.native_tools and (rustfmt := rustfmt_executable()):
                 provider = NativeRustfmtProvider(rustfmt, self.config)
             self._providers[language] = provider
             return provider
@@ -155,6 +161,8 @@ class WASMBooster:
         use_cache = bool(options.pop("_cache", True)) and self.config.cache_enabled
         path = options.pop("path", None)
         byte_range = options.pop("byte_range", None)
+        llm_mode = options.pop("_llm", self.llm_by_default)  # True: fallback; False: never; "only": skip modules
+        cancel = options.pop("_cancel", None)  # threading.Event that cancels an LLM request
         overrides = {k: v for k, v in options.items() if _is_setting(k)}
         args = {k: v for k, v in options.items() if not _is_setting(k)}
         config = self.config.merged(overrides, "transform() options") if overrides else self.config
@@ -176,14 +184,20 @@ class WASMBooster:
             return failure("the booster is disabled (setting `enabled: false`)", "config")
         if language is None:
             return failure("no language given and none could be inferred from the path", "unsupported")
-        handler = self.handler(operation, language)
+        handler = None if llm_mode == "only" else self.handler(operation, language)
+        request = OperationRequest(code, language, config, args, path, tuple(byte_range) if byte_range else None)
+        llm_blocked = lambda: self.llm.unavailable(config, path) if llm_mode else "not requested"  # noqa: E731
         if handler is None:
             verb = "formats" if operation is BoosterOperation.FORMAT else f"performs {operation.value} for"
-            return failure(f"no module {verb} {language}", "unsupported")
+            reason = f"no module {verb} {language}" if llm_mode != "only" else "LLM requested"
+            if (blocked := llm_blocked()) is None:
+                return self._llm_transform(operation, request, started, use_cache, cancel, reason, check_args=True)
+            if llm_mode == "only" or "llm.exclude" in blocked:
+                reason = f"{reason}; {blocked}"
+            return failure(reason, "unsupported")
         unexpected = sorted(set(args) - handler.arguments)
         if unexpected:
             return failure(f"{operation.value} does not take argument(s) {', '.join(unexpected)}", "config")
-        request = OperationRequest(code, language, config, args, path, tuple(byte_range) if byte_range else None)
         key = None
         if use_cache:
             options_part = handler.cache_options(request) + json.dumps(args, sort_keys=True, default=str)
@@ -200,6 +214,8 @@ class WASMBooster:
         try:
             output = handler.run(request)
         except TransformationError as error:
+            if error.kind == "module" and llm_blocked() is None:  # never for syntax errors in the input
+                return self._llm_transform(operation, request, started, use_cache, cancel, error.message, check_args=False)
             return failure(error.message, error.kind, error)
         if key is not None:
             self.cache.put(key, output)
@@ -211,10 +227,50 @@ class WASMBooster:
             provider=output.provider, diagnostics=output.diagnostics,
         )
 
-    def _record(self, operation: BoosterOperation, elapsed_ms: float, *, success: bool, used_wasm: bool, cache_hit: bool) -> float:
+    def _llm_transform(
+        self, operation: BoosterOperation, request: OperationRequest, started: float, use_cache: bool,
+        cancel: threading.Event | None, reason: str, *, check_args: bool,
+    ) -> TransformationResult:
+        """The slow path (DESIGN §2): the LLM provider, its answer validated (llm/fallback.py).
+        A success carries, as the spec shows, why it fell back in ``error``."""
+        provider = self.llm.provider_name(request.config)
+        key = cached = None
+        output: LLMOutput | TransformationError
+        if check_args and (unexpected := sorted(set(request.args) - LLM_ARGUMENTS)):
+            output = TransformationError(f"{operation.value} does not take argument(s) {', '.join(unexpected)}", kind="config")
+        else:
+            if use_cache:
+                key = cache_key(provider, operation.value, request.language, request.code, self.llm.cache_options(request))
+                cached = self.cache.get(key)
+            try:
+                output = cached or self.llm.transform(operation, request, cancel)
+            except TransformationError as error:
+                output = error
+        elapsed = (time.perf_counter() - started) * 1000
+        common = dict(operation=operation, code=request.code, used_wasm=False, execution_time_ms=round(elapsed, 3),
+                      language=request.language)
+        if isinstance(output, TransformationError):
+            self._record(operation, elapsed, success=False, used_wasm=False, cache_hit=False)
+            location = SourceLocation(line=output.line, column=output.column or 1) if output.line is not None else None
+            return TransformationResult(**common, transformed_code=request.code, success=False, error=output.message,
+                                        error_kind=output.kind, error_location=location, provider=provider)
+        if key is not None and cached is None:
+            self.cache.put(key, output)
+        fresh = cached is None
+        saved = self._record(operation, elapsed, success=True, used_wasm=False, cache_hit=not fresh, llm=fresh,
+                             tokens_in=output.tokens_in if fresh else 0, tokens_out=output.tokens_out if fresh else 0)
+        return TransformationResult(
+            **common, transformed_code=output.text, success=True, time_saved_ms=round(saved, 1), cache_hit=not fresh,
+            provider=output.provider if fresh else "cache", error=reason, diagnostics=output.diagnostics,
+            tokens_in=output.tokens_in if fresh else 0, tokens_out=output.tokens_out if fresh else 0,
+        )
+
+    def _record(self, operation: BoosterOperation, elapsed_ms: float, *, success: bool, used_wasm: bool, cache_hit: bool,
+                llm: bool = False, tokens_in: int = 0, tokens_out: int = 0) -> float:
         if not self.config.performance_tracking:
             return 0.0
-        return self.stats.record(operation.value, elapsed_ms, success=success, used_wasm=used_wasm, cache_hit=cache_hit, llm=False)
+        return self.stats.record(operation.value, elapsed_ms, success=success, used_wasm=used_wasm, cache_hit=cache_hit,
+                                 llm=llm, tokens_in=tokens_in, tokens_out=tokens_out)
 
     # ------------------------------------------------------------------ spec API
     def get_statistics(self) -> BoosterStats:

@@ -72,6 +72,8 @@ class TransformationResult(BaseModel):
     error_kind: str | None = None  # syntax | module | unsupported | config | llm
     error_location: SourceLocation | None = None
     diagnostics: list[dict[str, Any]] = Field(default_factory=list)
+    tokens_in: int = 0  # LLM tokens of this result (0 for modules and cache hits)
+    tokens_out: int = 0
 
     @property
     def changed(self) -> bool:
@@ -93,4 +95,7 @@ class BoosterStats(BaseModel):
     total_time_saved_ms: float = 0.0
     avg_speedup: float = 0.0
     operation_stats: dict[str, OperationStats] = Field(default_factory=dict)
+    llm_latency: dict[str, OperationStats] = Field(default_factory=dict)  # measured LLM calls per operation
+    llm_tokens_in: int = 0
+    llm_tokens_out: int = 0
     estimated: bool = True  # time saved and speedup are estimates against LLM baselines

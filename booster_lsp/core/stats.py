@@ -30,7 +30,8 @@ class StatsRecorder:
         self.baselines_ms = dict(baselines_ms)
         self.path = path
         self._lock = threading.Lock()
-        self._totals = {"total_transformations": 0, "wasm_hits": 0, "llm_fallbacks": 0, "cache_hits": 0, "failures": 0}
+        self._totals = {"total_transformations": 0, "wasm_hits": 0, "llm_fallbacks": 0, "cache_hits": 0, "failures": 0,
+                        "llm_tokens_in": 0, "llm_tokens_out": 0}
         self._time_saved_ms = 0.0
         self._baseline_sum_ms = 0.0  # LLM time the successful fast-path results would have cost
         self._actual_sum_ms = 0.0
@@ -48,13 +49,16 @@ class StatsRecorder:
             return sum(measured) / len(measured)
         return self.baselines_ms.get(operation, 5000.0)
 
-    def record(self, operation: str, elapsed_ms: float, *, success: bool, used_wasm: bool, cache_hit: bool, llm: bool) -> float:
+    def record(self, operation: str, elapsed_ms: float, *, success: bool, used_wasm: bool, cache_hit: bool, llm: bool,
+               tokens_in: int = 0, tokens_out: int = 0) -> float:
         """Record one transformation; returns the estimated time saved for it."""
         with self._lock:
             self._totals["total_transformations"] += 1
             self._counts[operation] = self._counts.get(operation, 0) + 1
             self._samples.setdefault(operation, deque(maxlen=SAMPLES_KEPT)).append(elapsed_ms)
             saved = 0.0
+            self._totals["llm_tokens_in"] += tokens_in
+            self._totals["llm_tokens_out"] += tokens_out
             if not success:
                 self._totals["failures"] += 1
             elif llm:
@@ -85,12 +89,18 @@ class StatsRecorder:
                     mean_ms=round(sum(samples) / len(samples), 3) if samples else 0.0,
                     p95_ms=round(p95, 3),
                 )
+            llm_latency = {
+                operation: OperationStats(count=len(samples), mean_ms=round(sum(samples) / len(samples), 3),
+                                          p95_ms=round(sorted(samples)[int(round(0.95 * (len(samples) - 1)))], 3))
+                for operation, samples in self._llm_samples.items() if samples
+            }
             speedup = self._baseline_sum_ms / self._actual_sum_ms if self._actual_sum_ms > 0 else 0.0
             return BoosterStats(
                 **self._totals,
                 total_time_saved_ms=round(self._time_saved_ms, 1),
                 avg_speedup=round(speedup, 1),
                 operation_stats=per_op,
+                llm_latency=llm_latency,
                 estimated=not self._llm_samples,
             )
 
@@ -101,6 +111,7 @@ class StatsRecorder:
             self._time_saved_ms = self._baseline_sum_ms = self._actual_sum_ms = 0.0
             self._samples.clear()
             self._counts.clear()
+            self._llm_samples.clear()
             self._dirty = True
         self.save()
 
@@ -111,13 +122,15 @@ class StatsRecorder:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             for key in self._totals:
-                self._totals[key] = int(data["totals"][key])
+                self._totals[key] = int(data["totals"].get(key, 0))
             self._time_saved_ms = float(data["time_saved_ms"])
             self._baseline_sum_ms = float(data["baseline_sum_ms"])
             self._actual_sum_ms = float(data["actual_sum_ms"])
             for operation, samples in data["samples"].items():
                 self._samples[operation] = deque((float(s) for s in samples), maxlen=SAMPLES_KEPT)
             self._counts = {op: int(n) for op, n in data["counts"].items()}
+            for operation, samples in data.get("llm_samples", {}).items():
+                self._llm_samples[operation] = deque((float(s) for s in samples), maxlen=SAMPLES_KEPT)
         except (OSError, ValueError, KeyError, TypeError) as exc:
             log.warning("statistics file %s is corrupt (%s); starting from zero", path, exc)
             self.__init__(self.baselines_ms, None)  # type: ignore[misc]
@@ -139,6 +152,7 @@ class StatsRecorder:
                 "actual_sum_ms": self._actual_sum_ms,
                 "samples": {op: list(s)[-100:] for op, s in self._samples.items()},
                 "counts": self._counts,
+                "llm_samples": {op: list(s)[-100:] for op, s in self._llm_samples.items()},
             }
             self._dirty = False
             self._last_save = time.monotonic()
