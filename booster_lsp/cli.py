@@ -177,6 +177,72 @@ def _report(outcomes: list[FileOutcome], *, check: bool, diff: bool, wrote: bool
         sys.exit(EXIT_CHANGES)
 
 
+# ----------------------------------------------------------------------------- lint
+@main.command("lint")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--fix", is_flag=True, help="Apply safe fixes and write the files.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix, also apply unsafe fixes.")
+@click.option("--select", help="Comma-separated rule codes or prefixes (replaces the configured selection).")
+@click.option("--extend-select", help="Comma-separated rule codes or prefixes to add.")
+@click.option("--ignore", help="Comma-separated rule codes or prefixes to ignore.")
+@click.option("--output-format", type=click.Choice(["text", "json", "github"]), default="text", show_default=True)
+@click.option("--no-cache", is_flag=True, help="Do not use the result cache.")
+def lint_command(paths: tuple[Path, ...], fix: bool, unsafe_fixes: bool, select: str | None, extend_select: str | None,
+                 ignore: str | None, output_format: str, no_cache: bool) -> None:
+    """Lint files and directories: Ruff (in WASM) for Python, booster's rules for JS/TS/Go/Rust.
+    Exit 1 when diagnostics remain, 2 on errors."""
+    from booster_lsp.core.lint import lint_file
+
+    lint: dict[str, Any] = {}
+    if select:
+        lint["select"] = [c.strip() for c in select.split(",") if c.strip()]
+    if extend_select:
+        lint["extend_select"] = [c.strip() for c in extend_select.split(",") if c.strip()]
+    if ignore:
+        lint["ignore"] = [c.strip() for c in ignore.split(",") if c.strip()]
+    overrides: dict[str, Any] = {"lint": lint} if lint else {}
+    config = _config(paths[0], {"cache_enabled": False} if no_cache else {})
+    booster = WASMBooster(config)
+    booster.llm_by_default = False
+    mode = ("unsafe" if unsafe_fixes else "safe") if fix else None
+    targets = [p for p in iter_source_files(list(paths)) if language_for_path(p) in _LINTED]
+    try:
+        outcomes = [lint_file(booster, target, fix=mode, overrides=overrides) for target in targets]
+    except BoosterError as exc:
+        _fail(str(exc))
+        return
+    remaining = sum(len(o.diagnostics) for o in outcomes)
+    errors = [o for o in outcomes if o.error]
+    if output_format == "json":
+        click.echo(json.dumps([{"filename": str(o.path), **d} for o in outcomes for d in o.diagnostics], indent=2))
+    else:
+        for o in outcomes:
+            for d in o.diagnostics:
+                code = d["code"] or "syntax-error"
+                if output_format == "github":
+                    level = "error" if d["severity"] == "error" else "warning"
+                    click.echo(f"::{level} title=booster ({code}),file={o.path},line={d['line']},col={d['column']},"
+                               f"endLine={d['end_line']},endColumn={d['end_column']}::{o.path}:{d['line']}:{d['column']}: "
+                               f"{code} {d['message']}")
+                else:
+                    marker = " [*]" if d["fix"] and (d["fix"]["applicability"] == "safe" or unsafe_fixes) else ""
+                    click.echo(f"{o.path}:{d['line']}:{d['column']}: {code}{marker} {d['message']}")
+    for o in errors:
+        stderr.print(f"{o.path}: {o.error}", markup=False, soft_wrap=True)
+    if output_format == "text":
+        fixed = sum(o.fixed for o in outcomes)
+        summary = f"Found {remaining + fixed} error{'s' if remaining + fixed != 1 else ''}"
+        summary += f" ({fixed} fixed, {remaining} remaining)." if fix else "."
+        stderr.print(summary if remaining + fixed else "All checks passed!", markup=False)
+    if errors:
+        sys.exit(EXIT_ERROR)
+    if remaining:
+        sys.exit(EXIT_CHANGES)
+
+
+_LINTED = {"python", "javascript", "javascriptreact", "typescript", "typescriptreact", "go", "rust"}
+
+
 # ----------------------------------------------------------------------------- stats & cache
 @main.command("stats")
 @click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")

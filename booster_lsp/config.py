@@ -42,6 +42,7 @@ class LintSettings(_Section):
     extend_select: list[str] = Field(default_factory=list, description="Rules to enable on top of `select`.")
     ignore: list[str] = Field(default_factory=list, description="Rule codes or prefixes to disable.")
     target_version: str | None = Field(None, description="Python target version, e.g. py311.")
+    line_length: int | None = Field(None, gt=0, le=320, description="Line length for E501 and fixes (Ruff's `line-length`).")
 
 
 class LLMSettings(_Section):

@@ -95,9 +95,16 @@ class FormatHandler:
             )
 
 
+def _lint_handler(booster: "WASMBooster", language: str) -> "OperationHandler | None":
+    from booster_lsp.core.lint import LintHandler  # Ruff in WASM for Python, syntax rules otherwise
+
+    return LintHandler.create(booster, language)
+
+
 def _factories() -> dict[BoosterOperation, HandlerFactory]:
     return {
         BoosterOperation.FORMAT: FormatHandler.create,
+        BoosterOperation.LINT: _lint_handler,
     }
 
 

@@ -1,0 +1,74 @@
+"""`booster lint` through click's runner, on files in a temporary directory."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from booster_lsp.cli import main
+
+pytestmark = pytest.mark.cli
+
+CODE = "import os\nx = 1\nif x == True:\n    pass\n"
+
+
+@pytest.fixture()
+def project(tmp_path, monkeypatch):
+    monkeypatch.setenv("BOOSTER_CACHE_ENABLED", "false")
+    monkeypatch.setenv("BOOSTER_PERFORMANCE_TRACKING", "false")
+    (tmp_path / "a.py").write_text(CODE)
+    (tmp_path / "clean.py").write_text("x = 1\n")
+    return tmp_path
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, ["lint", *args])
+
+
+def test_text_output_and_exit_code(project):
+    result = run(str(project / "a.py"))
+    assert result.exit_code == 1, result.output
+    assert result.stdout.splitlines() == [
+        f"{project / 'a.py'}:1:8: F401 [*] `os` imported but unused",
+        f"{project / 'a.py'}:3:4: E712 Avoid equality comparisons to `True`; use `x:` for truth checks",
+    ]
+
+
+def test_clean_file_exits_zero(project):
+    result = run(str(project / "clean.py"))
+    assert result.exit_code == 0 and result.stdout == ""
+
+
+def test_json_output(project):
+    result = run("--output-format", "json", str(project / "a.py"))
+    data = json.loads(result.stdout)
+    assert [(d["code"], d["line"], d["column"], d["fix"]["applicability"]) for d in data] == [
+        ("F401", 1, 8, "safe"), ("E712", 3, 4, "unsafe")]
+    assert data[0]["filename"] == str(project / "a.py")
+
+
+def test_github_output(project):
+    result = run("--output-format", "github", "--select", "F", str(project / "a.py"))
+    assert result.stdout.splitlines() == [
+        f"::warning title=booster (F401),file={project / 'a.py'},line=1,col=8,endLine=1,endColumn=10::"
+        f"{project / 'a.py'}:1:8: F401 `os` imported but unused"]
+
+
+def test_fix_writes_safe_fixes_only(project):
+    result = run("--fix", str(project))
+    assert result.exit_code == 1  # E712 remains: its fix is unsafe
+    assert (project / "a.py").read_text() == "x = 1\nif x == True:\n    pass\n"
+    assert (project / "clean.py").read_text() == "x = 1\n"
+
+
+def test_unsafe_fixes(project):
+    result = run("--fix", "--unsafe-fixes", str(project / "a.py"))
+    assert result.exit_code == 0, result.output
+    assert (project / "a.py").read_text() == "x = 1\nif x:\n    pass\n"
+
+
+def test_select_and_ignore(project):
+    assert run("--select", "E7", str(project / "a.py")).stdout.count("\n") == 1
+    assert run("--ignore", "F401,E712", str(project / "a.py")).exit_code == 0
