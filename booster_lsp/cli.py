@@ -22,7 +22,7 @@ from booster_lsp import __version__
 from booster_lsp.config import BoosterConfig, load_config
 from booster_lsp.core.batch import FileOutcome, format_paths
 from booster_lsp.core.booster import WASMBooster
-from booster_lsp.core.operations import language_for_path
+from booster_lsp.core.operations import BoosterOperation, language_for_path
 from booster_lsp.errors import BoosterError, ConfigError
 from booster_lsp.files import iter_source_files
 from booster_lsp.wasm.registry import ModuleRegistry
@@ -63,10 +63,12 @@ def main() -> None:
 @click.option("--quote-style", type=click.Choice(["double", "single", "preserve"]), help="Python string quotes.")
 @click.option("--jobs", "-j", type=int, help="Parallel workers (default: one per core).")
 @click.option("--no-cache", is_flag=True, help="Do not use the result cache.")
+@click.option("--llm", "use_llm", is_flag=True, help="Send files no module can format to the LLM (asks first).")
+@click.option("--yes", "-y", is_flag=True, help="With --llm: do not ask for confirmation.")
 def format_command(
     paths: tuple[Path, ...], files: tuple[Path, ...], check: bool, diff: bool, stdin_filename: str | None,
     line_width: int | None, indent_width: int | None, use_tabs: bool | None, quote_style: str | None,
-    jobs: int | None, no_cache: bool,
+    jobs: int | None, no_cache: bool, use_llm: bool, yes: bool,
 ) -> None:
     """Format files and directories (recursively, honouring .gitignore), or stdin with '-'."""
     all_paths = list(paths) + list(files)
@@ -78,7 +80,7 @@ def format_command(
     if no_cache:
         overrides["cache_enabled"] = False
     if all_paths == [Path("-")]:
-        _format_stdin(stdin_filename, overrides)
+        _format_stdin(stdin_filename, overrides, use_llm, yes)
         return
     if Path("-") in all_paths:
         _fail("'-' (stdin) cannot be combined with other paths")
@@ -90,11 +92,47 @@ def format_command(
     booster = WASMBooster(config)
     started = time.monotonic()
     targets = list(iter_source_files(all_paths))
+    booster.llm_by_default = _llm_consent(booster, targets, use_llm, yes)
     outcomes = _run_with_progress(booster, targets, write=not (check or diff), jobs=workers)
+    if use_llm:
+        for outcome in outcomes:
+            if outcome.provider:
+                click.echo(f"{outcome.path}: {outcome.status} by {outcome.provider}", err=True)
     _report(outcomes, check=check, diff=diff, wrote=not (check or diff), elapsed=time.monotonic() - started)
 
 
-def _format_stdin(stdin_filename: str | None, overrides: dict[str, Any]) -> None:
+def _llm_consent(booster: WASMBooster, targets: list[Path], use_llm: bool, yes: bool) -> bool:
+    """--llm: files no module formats go to the LLM, after the user said yes (or --yes)."""
+    if not use_llm:
+        return False
+    pending = []
+    for target in targets:
+        language = language_for_path(target)
+        try:
+            if language and booster.handler(BoosterOperation.FORMAT, language) is None:
+                pending.append(target)
+        except BoosterError:
+            pass  # reported when the file is formatted
+    if not pending:
+        return True  # a module that fails may still fall back
+    config = booster.config
+    blocked = booster.llm.unavailable(config, None)
+    if blocked:
+        _fail(f"--llm: the LLM is not available: {blocked}")
+    names = ", ".join(str(p) for p in pending[:5]) + (f" and {len(pending) - 5} more" if len(pending) > 5 else "")
+    where = config.llm.base_url or "https://api.anthropic.com"
+    click.echo(f"no module formats {names}: would send {len(pending)} file(s) to {config.llm.model} at {where}", err=True)
+    if not yes:
+        try:
+            confirmed = click.confirm("Send to the LLM?", default=False, err=True)
+        except click.Abort:
+            confirmed = False
+        if not confirmed:
+            _fail("not confirmed: nothing was sent to the LLM (--yes skips the question)")
+    return True
+
+
+def _format_stdin(stdin_filename: str | None, overrides: dict[str, Any], use_llm: bool = False, yes: bool = False) -> None:
     if not stdin_filename:
         _fail("reading stdin needs --stdin-filename NAME to know the language")
     language = language_for_path(stdin_filename)
@@ -102,6 +140,9 @@ def _format_stdin(stdin_filename: str | None, overrides: dict[str, Any]) -> None
         _fail(f"cannot tell the language of {stdin_filename!r} from its extension")
     code = sys.stdin.buffer.read().decode("utf-8")
     booster = WASMBooster(_config(Path(stdin_filename).parent if Path(stdin_filename).parent.exists() else None, overrides))
+    if use_llm and not yes:
+        _fail("--llm with stdin needs --yes: stdin carries the code, so there is no way to ask")
+    booster.llm_by_default = use_llm
     try:
         result = booster.transform_sync(code, "format", language, path=stdin_filename)
     except BoosterError as exc:
@@ -111,6 +152,8 @@ def _format_stdin(stdin_filename: str | None, overrides: dict[str, Any]) -> None
         where = f"{stdin_filename}:{result.error_location.line}:{result.error_location.column}" if result.error_location else stdin_filename
         click.echo(f"{where}: {result.error}", err=True)
         sys.exit(EXIT_ERROR)
+    if use_llm:
+        click.echo(f"{stdin_filename}: formatted by {result.provider}", err=True)
     sys.stdout.buffer.write(result.transformed_code.encode("utf-8"))
     sys.stdout.flush()
 

@@ -27,6 +27,7 @@ class FileOutcome:
     message: str = ""
     line: int | None = None
     column: int | None = None
+    provider: str = ""  # who formatted it: wasm:…, native:rustfmt, llm:<model>, cache
 
     def location(self) -> str:
         if self.line is None:
@@ -55,10 +56,10 @@ def format_file(booster: WASMBooster, path: Path, *, write: bool, options: dict[
             line=location.line if location else None, column=location.column if location else None,
         )
     if result.transformed_code == original:
-        return FileOutcome(path, "unchanged", original=original, formatted=original)
+        return FileOutcome(path, "unchanged", original=original, formatted=original, provider=result.provider or "")
     if write:
         write_atomically(path, result.transformed_code)
-    return FileOutcome(path, "changed", original=original, formatted=result.transformed_code)
+    return FileOutcome(path, "changed", original=original, formatted=result.transformed_code, provider=result.provider or "")
 
 
 def write_atomically(path: Path, text: str) -> None:
