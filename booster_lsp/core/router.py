@@ -101,10 +101,22 @@ def _lint_handler(booster: "WASMBooster", language: str) -> "OperationHandler | 
     return LintHandler.create(booster, language)
 
 
+def _refactor_handler(name: str) -> HandlerFactory:
+    def factory(booster: "WASMBooster", language: str) -> "OperationHandler | None":
+        from booster_lsp.core.refactor import handlers  # syntax-module scopes, all five languages
+
+        return getattr(handlers, name).create(booster, language)
+
+    return factory
+
+
 def _factories() -> dict[BoosterOperation, HandlerFactory]:
     return {
         BoosterOperation.FORMAT: FormatHandler.create,
         BoosterOperation.LINT: _lint_handler,
+        BoosterOperation.RENAME: _refactor_handler("RenameHandler"),
+        BoosterOperation.EXTRACT_FUNCTION: _refactor_handler("ExtractFunctionHandler"),
+        BoosterOperation.REFACTOR_SIMPLE: _refactor_handler("RefactorSimpleHandler"),
     }
 
 
