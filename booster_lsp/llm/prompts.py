@@ -23,7 +23,16 @@ SELECTION_START, SELECTION_END = "<<<BOOSTER-SELECTION-START>>>", "<<<BOOSTER-SE
 CONTEXT_LINES = 30
 
 #: operation arguments the LLM path understands
-ARGUMENTS = frozenset({"instruction", "old_name", "new_name", "offset", "function_name", "action"})
+ARGUMENTS = frozenset({"instruction", "old_name", "new_name", "offset", "line", "column", "function_name",
+                       "start_line", "end_line", "refactor_type"})
+
+REFACTOR_TASKS = {
+    "simplify": "Simplify this code without changing its behaviour: remove redundancy, flatten needless nesting, "
+                "use the language's idioms. Keep names of public items.",
+    "inline": "Inline the local variable that is assigned once into its uses, without changing behaviour.",
+    "extract_constant": "Lift the literal value in this code into a named UPPER_CASE constant defined at module "
+                        "level, and use the constant where the literal was.",
+}
 
 SYSTEM = (
     "You are a precise code transformation engine inside a code editor. You receive code and one task. "
@@ -60,6 +69,16 @@ def char_range(code: str, byte_range: tuple[int, int] | None) -> tuple[int, int]
     return to_char(start), to_char(end)
 
 
+def line_range(code: str, start_line: int, end_line: int) -> tuple[int, int]:
+    """Character offsets of lines start_line..end_line (1-based, inclusive)."""
+    lines = code.splitlines(keepends=True)
+    if not 1 <= start_line <= end_line <= len(lines):
+        raise TransformationError(f"lines {start_line}..{end_line} are outside the document ({len(lines)} lines)",
+                                  kind="config")
+    start = sum(len(line) for line in lines[: start_line - 1])
+    return start, start + sum(len(line) for line in lines[start_line - 1:end_line])
+
+
 def _fenced(language: str, code: str) -> str:
     return f"{OPEN}\n{code}\n{CLOSE}"
 
@@ -74,6 +93,8 @@ def build_prompt(operation: BoosterOperation, language: str, code: str, byte_ran
                  args: dict[str, Any]) -> Prompt:
     name = LANGUAGE_NAMES.get(language, language)
     chars = char_range(code, byte_range)
+    if chars is None and args.get("start_line") is not None:
+        chars = line_range(code, int(args["start_line"]), int(args.get("end_line") or args["start_line"]))
     if operation is BoosterOperation.FORMAT:
         task = (f"Format this {name} code the way the language's standard formatter would (for Rust: rustfmt's "
                 "default style; for Go: gofmt). Change only whitespace, line breaks and trailing commas: never "
@@ -81,9 +102,10 @@ def build_prompt(operation: BoosterOperation, language: str, code: str, byte_ran
         return _snippet_prompt(task, name, code, chars)
     if operation is BoosterOperation.REFACTOR_SIMPLE:
         instruction = str(args.get("instruction") or "").strip()
-        task = (f"Rewrite the code as instructed: {instruction}" if instruction else
-                "Simplify this code without changing its behaviour: remove redundancy, flatten needless nesting, "
-                "use the language's idioms. Keep names of public items.")
+        kind = str(args.get("refactor_type") or "simplify")
+        if not instruction and kind not in REFACTOR_TASKS:
+            raise TransformationError(f"unknown refactor_type {kind!r}", kind="config")
+        task = f"Rewrite the code as instructed: {instruction}" if instruction else REFACTOR_TASKS[kind]
         return _snippet_prompt(task, name, code, chars, with_context=True)
     if operation is BoosterOperation.EXTRACT_FUNCTION:
         if chars is None or chars[0] == chars[1]:
@@ -102,11 +124,12 @@ def build_prompt(operation: BoosterOperation, language: str, code: str, byte_ran
         if not old:
             raise TransformationError("rename needs old_name (the identifier to rename)", kind="config")
         new = str(args.get("new_name") or "").strip()
+        where = f" (the binding used at line {args['line']}, column {args.get('column', 1)})" if args.get("line") else ""
         if new:
-            task = f"Rename the identifier `{old}` to `{new}` everywhere it refers to the same binding."
+            task = f"Rename the identifier `{old}`{where} to `{new}` everywhere it refers to the same binding."
             expects_name = False
         else:
-            task = (f"Suggest a clearer name for the identifier `{old}` and rename it everywhere it refers to "
+            task = (f"Suggest a clearer name for the identifier `{old}`{where} and rename it everywhere it refers to "
                     f"the same binding. Put the new name alone between {NAME_OPEN} and {NAME_CLOSE} before the code.")
             expects_name = True
         user = (f"{task} Change nothing else.\n\nLanguage: {name}\n\n{_fenced(language, code)}")
@@ -142,7 +165,7 @@ def extract_code(answer: str) -> str:
         body = text[start + len(OPEN):end]
         body = body[1:] if body.startswith("\n") else body
         body = body[:-1] if body.endswith("\n") else body
-        inner = _FENCE.fullmatch(body.strip("\n") + "\n") if body.lstrip().startswith("```") else None
+        inner = _FENCE.fullmatch(body.strip("\n")) if body.lstrip().startswith("```") else None
         if inner is not None:
             body = inner.group(1).removesuffix("\n")
         return body
