@@ -186,7 +186,7 @@ class WASMBooster:
             return failure("no language given and none could be inferred from the path", "unsupported")
         handler = None if llm_mode == "only" else self.handler(operation, language)
         request = OperationRequest(code, language, config, args, path, tuple(byte_range) if byte_range else None)
-        llm_blocked = lambda: self.llm.unavailable(config, path) if llm_mode else "not requested"  # noqa: E731
+        llm_blocked = lambda: self.llm.unavailable(config, path, operation) if llm_mode else "not requested"  # noqa: E731
         if handler is None:
             verb = "formats" if operation is BoosterOperation.FORMAT else f"performs {operation.value} for"
             reason = f"no module {verb} {language}" if llm_mode != "only" else "LLM requested"

@@ -75,8 +75,11 @@ class LLMFallback:
         value = (self._environ if self._environ is not None else os.environ).get(settings.api_key_env, "").strip()
         return value or None
 
-    def unavailable(self, config: BoosterConfig, path: str | None) -> str | None:
+    def unavailable(self, config: BoosterConfig, path: str | None,
+                    operation: BoosterOperation | None = None) -> str | None:
         """Why the LLM may not be used for this request, or None when it may."""
+        if operation is BoosterOperation.LINT:
+            return "the LLM does not lint"
         if not config.fallback_to_llm:
             return "fallback_to_llm is off"
         if self.api_key(config.llm) is None:

@@ -220,3 +220,9 @@ def test_unknown_llm_argument_is_refused(llm_booster: WASMBooster, fake: FakeAnt
     result = llm_booster.transform_sync(UGLY, "format", "rust", colour="blue")
     assert not result.success and result.error == "format does not take argument(s) colour"
     assert fake.requests == []
+
+
+def test_lint_is_never_sent(llm_booster: WASMBooster, fake: FakeAnthropic):
+    result = llm_booster.transform_sync("PROCEDURE DIVISION.\n", "lint", "cobol")
+    assert not result.success and result.error == "no module performs lint for cobol"
+    assert fake.requests == []
