@@ -388,13 +388,13 @@ class RuffLintProvider:
     def options_key(self, config: BoosterConfig, path: str | None) -> str:
         return self.options(config, path)[1]
 
-    def lint(self, text: str, config: BoosterConfig, path: str | None = None) -> LintOutput:
+    def lint(self, text: str, config: BoosterConfig, path: str | None = None, language: str | None = None) -> LintOutput:
         options, key = self.options(config, path)
         raw = self.pool.run(lambda ruff: ruff.check(text, options, key))
         return LintOutput(_path_rules(convert_ruff_diagnostics(text, raw), path), self.provider)
 
-    def fix(self, text: str, config: BoosterConfig, path: str | None = None, *, unsafe: bool = False
-            ) -> tuple[str, list[LintDiagnostic], int]:
+    def fix(self, text: str, config: BoosterConfig, path: str | None = None, *, unsafe: bool = False,
+            language: str | None = None) -> tuple[str, list[LintDiagnostic], int]:
         options, key = self.options(config, path)
 
         def lint(source: str) -> list[LintDiagnostic]:
@@ -600,9 +600,9 @@ class LintHandler:
             if mode not in (SAFE, UNSAFE, True):
                 raise TransformationError("fix must be 'safe' or 'unsafe'", kind="config")
             text, remaining, _count = self.provider.fix(request.code, request.config, request.path,
-                                                        unsafe=mode == UNSAFE)
+                                                        unsafe=mode == UNSAFE, language=request.language)
             return OperationOutput(text, self.provider.provider, diagnostics=[d.to_dict() for d in remaining])
-        output = self.provider.lint(request.code, request.config, request.path)
+        output = self.provider.lint(request.code, request.config, request.path, language=request.language)
         return OperationOutput(annotate(request.code, output.diagnostics, request.language), output.provider,
                                diagnostics=[d.to_dict() for d in output.diagnostics])
 

@@ -1,0 +1,3 @@
+; empty branch
+(if_statement consequence: (block) @target)
+(if_statement alternative: (block) @target)

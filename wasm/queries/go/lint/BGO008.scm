@@ -1,0 +1,2 @@
+; for true { } is for { }
+(for_statement (true) @target)

@@ -1,0 +1,2 @@
+; duplicate object keys
+(object (pair key: [(property_identifier) (string) (number)] @key) @pair) @object

@@ -1,0 +1,2 @@
+; self-assignment: x = x
+(assignment_expression left: (_) @left right: (_) @right) @target

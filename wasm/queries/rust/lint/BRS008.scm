@@ -1,0 +1,2 @@
+; empty if branch
+(if_expression consequence: (block) @target)

@@ -1,0 +1,2 @@
+; self-comparison
+(binary_expression left: (_) @left operator: ["==" "===" "!=" "!==" "<" ">" "<=" ">="] @op right: (_) @right) @target
