@@ -19,7 +19,8 @@ step "Our syntax module (tree-sitter, built with zig cc from PyPI) -> wasm/modul
 .venv/bin/python wasm/build.py --corpus
 
 step "Peers and corpora of the tests: dprint CLI + JS/TS sources (npm), Go, Rust crates and Neovim (Debian)"
-npm ci --prefix tests/tools --no-audit --no-fund --loglevel=error
+# `npm install` with the lock (not `npm ci`: npm 11 refuses dprint's per-platform optional packages in ci)
+npm install --prefix tests/tools --no-audit --no-fund --loglevel=error
 debs=()
 command -v gofmt >/dev/null || debs+=(golang-go)
 [ -d /usr/share/cargo/registry ] || debs+=(librust-syn-dev librust-serde-dev librust-regex-syntax-dev)

@@ -96,7 +96,7 @@ def _dprint_config(tmp_path: Path) -> Path:
 
 
 def test_js_and_ts_match_the_dprint_cli(booster: WASMBooster, tmp_path: Path):
-    dprint = require_tool(TOOLS / "node_modules" / ".bin" / "dprint", "npm ci --prefix tests/tools (done by ./setup.sh)")
+    dprint = require_tool(TOOLS / "node_modules" / ".bin" / "dprint", "npm install --prefix tests/tools (done by ./setup.sh)")
     corpus = sorted((TOOLS / "node_modules" / "vscode-jsonrpc" / "lib").rglob("*.js"))
     corpus += sorted((TOOLS / "node_modules" / "vscode-languageserver-protocol" / "lib").rglob("*.d.ts"))
     corpus += sorted((TOOLS / "node_modules" / "vscode-languageserver-protocol" / "lib").rglob("*.js"))
