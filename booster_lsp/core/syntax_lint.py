@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -250,6 +251,44 @@ def query_source(language: str, code: str) -> str:
     return (QUERY_DIR / GRAMMARS[language] / "lint" / f"{code}.scm").read_text(encoding="utf-8")
 
 
+@lru_cache(maxsize=None)
+def combined_query(language: str) -> tuple[str, tuple[str, ...]]:
+    """All rules of a language as one query (one pass over the tree), and the rule code that
+    owns each pattern index."""
+    sources, owners = [], []
+    for rule in RULES_BY_LANGUAGE[language]:
+        source = query_source(language, rule.code)
+        sources.append(source)
+        owners += [rule.code] * _pattern_count(source)
+    return "\n".join(sources), tuple(owners)
+
+
+def _pattern_count(source: str) -> int:
+    """Top-level patterns of a query: each '(' or '[' opened at depth 0."""
+    count = depth = 0
+    in_string = False
+    for line in source.splitlines():
+        index = 0
+        while index < len(line):
+            char = line[index]
+            if in_string:
+                if char == "\\":
+                    index += 1
+                elif char == '"':
+                    in_string = False
+            elif char == ";":
+                break
+            elif char == '"':
+                in_string = True
+            elif char in "([":
+                count += depth == 0
+                depth += 1
+            elif char in ")]":
+                depth -= 1
+            index += 1
+    return count
+
+
 def _selected(rule: Rule, config: BoosterConfig) -> bool:
     """`lint.select` is shared with Ruff: it narrows our rules only when it names some of them."""
     settings = config.lint
@@ -286,10 +325,14 @@ class SyntaxLintProvider:
         with self._lock:
             syntax.open(uri, language, doc.data)
             try:
+                source, owners = combined_query(language)
+                by_rule: dict[str, list[Match]] = {}
+                for m in _group(syntax.query(uri, source)):
+                    by_rule.setdefault(owners[next(iter(m.values())).pattern], []).append(m)
                 for rule in RULES_BY_LANGUAGE[language]:
                     if not _selected(rule, config):
                         continue
-                    matches = _group(syntax.query(uri, query_source(language, rule.code)))
+                    matches = by_rule.get(rule.code, [])
                     if rule.code == "BJS002":
                         for capture, message in _duplicate_keys(doc, matches):
                             findings.append((rule, capture, (message, None, SAFE)))
