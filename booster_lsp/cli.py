@@ -395,6 +395,8 @@ def mcp_command(http: bool, port: int) -> None:
 
     run(http=http, port=port)
 
+from booster_lsp import cli_refactor as _cli_refactor  # noqa: E402,F401  (registers rename, extract-function, refactor)
+
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -104,7 +104,8 @@ def plan_rename(model: ScopeModel, binding: Binding, new_name: str) -> RenamePla
                 f"{line_of(text, occ.start)}",
                 text, occ.start,
             )
-    edits = [(o.start, o.end, new_name.encode("utf-8")) for o in binding.occurrences]
+    edits = [(o.start, o.end, (f"{o.name}: {new_name}" if o.shorthand else new_name).encode("utf-8"))
+             for o in binding.occurrences]
     if language == "python" and binding.kind == "param":
         edits.extend(_keyword_argument_edits(model, binding, new_name))
     return RenamePlan(binding, sorted(set(edits)))

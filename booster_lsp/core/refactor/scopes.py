@@ -80,6 +80,7 @@ class Occurrence:
     role: str  # ref | store | param | def | global | nonlocal | walrus
     scope: Scope
     binding: Binding | None = None
+    shorthand: bool = False  # JS `{x}` / Rust `S { x }`: renaming keeps the key (`x: new`)
 
     @property
     def is_binding(self) -> bool:
@@ -404,7 +405,8 @@ def build_block(language: str, text: bytes, captures: list) -> ScopeModel:
     roles: dict[int, tuple[int, str]] = {}
     decls: list[tuple[int, int]] = []
     functions: dict[int, dict[str, tuple[int, int]]] = {}
-    rank = {"local.definition.outer": 7, "local.definition": 6, "skip": 3, "local.reference": 1}
+    shorthands: set[int] = set()
+    rank = {"local.definition.outer": 7, "local.definition": 6, "skip": 3, "local.reference.shorthand": 2, "local.reference": 1}
     for c in captures:
         n = c.name
         if n == "local.scope":
@@ -413,6 +415,10 @@ def build_block(language: str, text: bytes, captures: list) -> ScopeModel:
             prev = roles.get(c.start_byte)
             if prev is None or rank[n] > rank[prev[1]]:
                 roles[c.start_byte] = (c.end_byte, n)
+            if n == "local.definition.outer":
+                functions.setdefault(c.match_id, {})["function.name"] = (c.start_byte, c.end_byte)
+            if c.kind in _SHORTHAND_KINDS or n == "local.reference.shorthand":
+                shorthands.add(c.start_byte)
         elif n == "declaration":
             decls.append((c.start_byte, c.end_byte))
         elif n.startswith("function"):
@@ -466,6 +472,7 @@ def build_block(language: str, text: bytes, captures: list) -> ScopeModel:
         else:
             role = "ref"
         occ = Occurrence(start, end, name, role, scope)
+        occ.shorthand = start in shorthands
         model.occurrences.append(occ)
         if occ.is_binding:
             visible = 0
@@ -494,6 +501,9 @@ def build_block(language: str, text: bytes, captures: list) -> ScopeModel:
             occ.binding = b
         occ.binding.occurrences.append(occ)
     return model
+
+
+_SHORTHAND_KINDS = frozenset({"shorthand_property_identifier", "shorthand_property_identifier_pattern"})
 
 
 def _block_lookup(scope: Scope, name: str, offset: int) -> Binding | None:

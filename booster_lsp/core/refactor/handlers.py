@@ -1,0 +1,127 @@
+"""Router handlers of RENAME, EXTRACT_FUNCTION and REFACTOR_SIMPLE (one factory each)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from booster_lsp.core.router import OperationOutput, OperationRequest
+from booster_lsp.core.syntax import SyntaxService
+from booster_lsp.errors import BoosterError, TransformationError
+
+if TYPE_CHECKING:
+    from booster_lsp.core.booster import WASMBooster
+
+#: part of every cache key: bump when a refactoring's output changes
+REFACTOR_VERSION = "refactor-1"
+LANGUAGES = frozenset({"python", "javascript", "javascriptreact", "typescript", "typescriptreact", "go", "rust"})
+
+
+class _SyntaxHandler:
+    arguments: frozenset[str] = frozenset()
+
+    def __init__(self, booster: "WASMBooster", language: str) -> None:
+        self.booster = booster
+        self.language = language
+        try:
+            sha = booster.registry.syntax_sha256()
+        except BoosterError:
+            sha = "unknown"
+        self.fingerprint = f"{sha}:{REFACTOR_VERSION}"
+
+    @classmethod
+    def create(cls, booster: "WASMBooster", language: str):
+        return cls(booster, language) if language in LANGUAGES else None
+
+    @property
+    def syntax(self) -> SyntaxService:
+        return self.booster.syntax
+
+    def cache_options(self, request: OperationRequest) -> str:
+        return ""
+
+    def _format(self, text: str, original: str) -> str:
+        """Format a refactored text with the language's formatter, when there is one and the
+        original was already formatted the same way (so only the new code changes)."""
+        try:
+            provider = self.booster.format_provider(self.language)
+        except BoosterError:
+            return text
+        if provider is None or getattr(provider, "used_wasm", True) is False:
+            return text
+        from booster_lsp.core.providers import FormatRequest
+
+        config = self.booster.config
+        try:
+            if provider.format(FormatRequest(original, self.language, config, None)).text != original:
+                return text  # the user's code is not formatted with our settings: leave it alone
+            return provider.format(FormatRequest(text, self.language, config, None)).text
+        except TransformationError:
+            return text
+
+    def _provider(self) -> str:
+        return "wasm:booster-syntax"
+
+
+def _int(args: dict[str, Any], name: str, required: bool = False) -> int | None:
+    value = args.get(name)
+    if value is None:
+        if required:
+            raise TransformationError(f"missing argument {name!r}", kind="refused")
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise TransformationError(f"argument {name!r} must be an integer, got {value!r}", kind="refused") from None
+
+
+class RenameHandler(_SyntaxHandler):
+    arguments = frozenset({"old_name", "new_name", "line", "column"})
+
+    def run(self, request: OperationRequest) -> OperationOutput:
+        from booster_lsp.core.refactor.rename import rename
+
+        args = request.args
+        if not args.get("new_name"):
+            raise TransformationError("missing argument 'new_name'", kind="refused")
+        text = rename(self.syntax, request.language, request.code, args.get("old_name"), str(args["new_name"]),
+                      _int(args, "line"), _int(args, "column"))
+        return OperationOutput(text, self._provider())
+
+
+class ExtractFunctionHandler(_SyntaxHandler):
+    arguments = frozenset({"start_line", "end_line", "function_name"})
+
+    def run(self, request: OperationRequest) -> OperationOutput:
+        from booster_lsp.core.refactor.extract import extract_function
+
+        args = request.args
+        text = extract_function(self.syntax, request.language, request.code, _int(args, "start_line", True),
+                                _int(args, "end_line", True), str(args.get("function_name") or "extracted"))
+        return OperationOutput(self._format(text, request.code), self._provider())
+
+
+class RefactorSimpleHandler(_SyntaxHandler):
+    arguments = frozenset({"refactor_type", "start_line", "end_line", "line", "column", "name", "replace_all"})
+
+    def run(self, request: OperationRequest) -> OperationOutput:
+        args = request.args
+        kind = args.get("refactor_type") or "simplify"
+        syntax, language, code = self.syntax, request.language, request.code
+        if kind == "simplify":
+            from booster_lsp.core.refactor.simplify import simplify
+
+            text = simplify(syntax, language, code, _int(args, "start_line"), _int(args, "end_line"))
+        elif kind == "inline":
+            from booster_lsp.core.refactor.inline import inline_variable
+
+            text = inline_variable(syntax, language, code, _int(args, "line", True), _int(args, "column"),
+                                   args.get("name"))
+        elif kind == "extract_constant":
+            from booster_lsp.core.refactor.constant import extract_constant
+
+            text = extract_constant(syntax, language, code, _int(args, "line", True), _int(args, "column"),
+                                    args.get("name"), bool(args.get("replace_all", True)))
+        else:
+            raise TransformationError(
+                f"unknown refactor_type {kind!r}; expected simplify, inline or extract_constant", kind="refused")
+        return OperationOutput(text, self._provider())
