@@ -17,12 +17,22 @@ from pathlib import Path
 from typing import Any, Callable
 
 from booster_lsp.config import BoosterConfig
+from booster_lsp.config import CHECKOUT_ROOT, PACKAGE_ROOT
 from booster_lsp.core.lint import ByteLines, LintDiagnostic, LintEdit, LintFix, LintOutput, SAFE, UNSAFE, fix_until_stable
 from booster_lsp.core.syntax import GRAMMARS, QUERY_DIR
 from booster_lsp.wasm.abi.syntax_v1 import Capture
 
 LINT_LANGUAGES = {"javascript", "javascriptreact", "typescript", "typescriptreact", "go", "rust"}
-DOCS_URL = "https://github.com/booster-lsp/booster-lsp/blob/main/docs/lint-rules.md#"
+def _rules_doc() -> str:
+    """A file: URI of docs/lint-rules.md (in the checkout, or bundled in the wheel): the
+    codeDescription editors open from a diagnostic. There is no hosted copy to link to."""
+    for candidate in (CHECKOUT_ROOT / "docs" / "lint-rules.md", PACKAGE_ROOT / "_data" / "lint-rules.md"):
+        if candidate.is_file():
+            return candidate.as_uri() + "#"
+    return (CHECKOUT_ROOT / "docs" / "lint-rules.md").as_uri() + "#"
+
+
+DOCS_URL = _rules_doc()
 SUPPRESS = re.compile(r"booster-ignore(?::\s*([A-Z]{3}\d{3}(?:\s*,\s*[A-Z]{3}\d{3})*))?")
 
 Match = dict[str, Capture]
