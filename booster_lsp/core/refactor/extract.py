@@ -88,13 +88,8 @@ def extract_function(syntax: SyntaxService, language: str, code: str, start_line
     check_identifier(language, function_name)
     if language == "python":
         return _extract_python(syntax, code, start_line, end_line, function_name)
-    if language in ("javascript", "javascriptreact", "typescript", "typescriptreact"):
-        from booster_lsp.core.refactor.extract_js import extract_js
-
-        return extract_js(syntax, language, code, start_line, end_line, function_name)
-    raise TransformationError(
-        f"extract function is not implemented for {language} yet (it needs the types of parameters and "
-        "returned values, which the syntax tree alone does not give)", kind="unsupported")
+    raise TransformationError(f"extract function is implemented for Python only so far, not {language}",
+                              kind="unsupported")
 
 
 # ====================================================================== Python
@@ -195,9 +190,11 @@ def _analyse_python(syntax: SyntaxService, model: ScopeModel, text: bytes, sel: 
             if b.kind == "function_or_class" and enclosing.kind == "module":
                 continue
             params.setdefault(occ.name, occ.start)
-    if enclosing.kind == "module":
-        # module-level names assigned in the selection and read before being assigned there
-        pass
+    # a returned name bound before the selection may be assigned only on some paths: pass it in
+    for occ in model.occurrences_in(sel.start, sel.end):
+        if occ.name in returns and occ.binding is not None and occ.binding.scope is enclosing \
+                and _bound_before(occ.binding, sel) and enclosing.kind == "function":
+            params.setdefault(occ.name, occ.start)
     a.params = sorted(params, key=params.get)
     a.returns = sorted(returns, key=returns.get)
     if a.has_return and a.returns:

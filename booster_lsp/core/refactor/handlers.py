@@ -39,9 +39,9 @@ class _SyntaxHandler:
     def cache_options(self, request: OperationRequest) -> str:
         return ""
 
-    def _format(self, text: str, original: str) -> str:
-        """Format a refactored text with the language's formatter, when there is one and the
-        original was already formatted the same way (so only the new code changes)."""
+    def _format(self, text: str) -> str:
+        """Format a refactored text with the language's format module (WASM only; a native
+        formatter or an unformattable result leaves the text as produced)."""
         try:
             provider = self.booster.format_provider(self.language)
         except BoosterError:
@@ -50,11 +50,8 @@ class _SyntaxHandler:
             return text
         from booster_lsp.core.providers import FormatRequest
 
-        config = self.booster.config
         try:
-            if provider.format(FormatRequest(original, self.language, config, None)).text != original:
-                return text  # the user's code is not formatted with our settings: leave it alone
-            return provider.format(FormatRequest(text, self.language, config, None)).text
+            return provider.format(FormatRequest(text, self.language, self.booster.config, None)).text
         except TransformationError:
             return text
 
@@ -97,7 +94,7 @@ class ExtractFunctionHandler(_SyntaxHandler):
         args = request.args
         text = extract_function(self.syntax, request.language, request.code, _int(args, "start_line", True),
                                 _int(args, "end_line", True), str(args.get("function_name") or "extracted"))
-        return OperationOutput(self._format(text, request.code), self._provider())
+        return OperationOutput(self._format(text), self._provider())
 
 
 class RefactorSimpleHandler(_SyntaxHandler):
