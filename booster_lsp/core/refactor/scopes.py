@@ -169,21 +169,44 @@ def query_source(syntax: SyntaxService, language: str, name: str) -> str:
     return _query_sources[key]
 
 
+_open_docs: "OrderedDict[tuple[int, str, str], str]" = OrderedDict()
+_MAX_OPEN = 8
+
+
 def run_query(syntax: SyntaxService, language: str, text: bytes, name: str) -> list:
-    uri = f"booster-refactor:{next(_uri_counter)}"
-    syntax.open(uri, language, text)
-    try:
+    """Captures of wasm/queries/<language>/<name>.scm on `text`. The last few texts stay open in
+    the syntax module, so the refactor, flow and simplify queries of one text share one parse.
+    Code with syntax errors is refused (kind "syntax")."""
+    key = (id(syntax), language, hashlib.blake2b(text, digest_size=16).hexdigest())
+    with _models_lock:
+        uri = _open_docs.get(key)
+        if uri is not None:
+            _open_docs.move_to_end(key)
+    if uri is None:
+        uri = f"booster-refactor:{next(_uri_counter)}"
+        syntax.open(uri, language, text)
         if syntax.has_errors(uri):
             issue = syntax.errors(uri)[0]
+            syntax.close(uri)
             from booster_lsp.errors import TransformationError
 
             raise TransformationError(
                 f"the code has a syntax error ({issue.message}); refusing to refactor it",
                 kind="syntax", line=issue.start[0] + 1, column=issue.start[1] + 1,
             )
+        with _models_lock:
+            _open_docs[key] = uri
+            evicted = []
+            while len(_open_docs) > _MAX_OPEN:
+                evicted.append(_open_docs.popitem(last=False)[1])
+        for old in evicted:
+            syntax.close(old)
+    try:
         return syntax.query(uri, query_source(syntax, language, name))
-    finally:
-        syntax.close(uri)
+    except KeyError:  # closed concurrently: open again
+        with _models_lock:
+            _open_docs.pop(key, None)
+        return run_query(syntax, language, text, name)
 
 
 _ROLE_RANK = {"param": 6, "param.splat": 6, "def": 5, "walrus": 5, "store": 5, "global": 5, "nonlocal": 5, "skip": 2, "ref": 1}

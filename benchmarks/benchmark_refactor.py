@@ -1,0 +1,77 @@
+"""Benchmark of the refactorings on a ~2,000-line Python file (CPython's logging/__init__.py).
+
+rename, warm: the document's scope model is cached (same text, as in an editor between edits),
+  each run renames a different function-local variable;
+rename, cold: a new text every run (parse + refactor query + resolution + edits);
+extract function, warm / cold: likewise, on statements inside functions.
+Targets (docs/DESIGN.md §11 and issue #6): rename ≤ 20 ms median warm, extract ≤ 30 ms.
+"""
+
+from __future__ import annotations
+
+import ast
+import random
+import statistics
+import sys
+import sysconfig
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from booster_lsp import BoosterConfig, WASMBooster  # noqa: E402
+from booster_lsp.core.refactor.extract import extract_function  # noqa: E402
+from booster_lsp.core.refactor.rename import rename  # noqa: E402
+
+PATH = Path(sysconfig.get_paths()["stdlib"]) / "logging" / "__init__.py"
+
+
+def median_ms(fn, runs: int) -> float:
+    times = []
+    for i in range(runs):
+        started = time.perf_counter()
+        fn(i)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def main() -> None:
+    booster = WASMBooster(BoosterConfig(cache_enabled=False), stats_path=None)
+    syntax = booster.syntax
+    code = PATH.read_text()
+    tree = ast.parse(code)
+    rng = random.Random(1)
+    targets = []
+    extracts = []
+    for fn in ast.walk(tree):
+        if isinstance(fn, ast.FunctionDef):
+            for node in ast.walk(fn):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                    targets.append((node.id, node.lineno, node.col_offset + 1))
+            body = [s for s in fn.body if not isinstance(s, (ast.Expr, ast.Return))]
+            if len(body) >= 2 and body[0].lineno > fn.lineno and all(isinstance(s, ast.Assign) for s in body[:2]):
+                extracts.append((body[0].lineno, body[1].end_lineno))
+    rng.shuffle(targets)
+    lines = code.count("\n")
+    rename(syntax, "python", code, *targets[0][:1], "renamed_x", targets[0][1], targets[0][2])  # warm up
+    warm = median_ms(lambda i: rename(syntax, "python", code, targets[i % len(targets)][0], f"renamed_{i}",
+                                      targets[i % len(targets)][1], targets[i % len(targets)][2]), 60)
+    cold = median_ms(lambda i: rename(syntax, "python", code + f"\n# {i}\n", targets[i % len(targets)][0],
+                                      f"renamed_{i}", targets[i % len(targets)][1], targets[i % len(targets)][2]), 20)
+    ewarm = median_ms(lambda i: extract_function(syntax, "python", code, *extracts[i % len(extracts)], "extracted"), 30)
+    ecold = median_ms(lambda i: extract_function(syntax, "python", code + f"\n# {i}\n", *extracts[i % len(extracts)],
+                                                 "extracted"), 15)
+    api = median_ms(lambda i: booster.transform_sync(code, "rename", "python", old_name=targets[i % len(targets)][0],
+                                                     new_name=f"renamed_{i}", line=targets[i % len(targets)][1],
+                                                     column=targets[i % len(targets)][2], _cache=False), 30)
+    print(f"file: {PATH} ({lines} lines); {len(targets)} rename targets, {len(extracts)} extract ranges")
+    print(f"{'measure':<46}{'median ms':>10}{'target':>10}")
+    print(f"{'rename, warm (scope model cached)':<46}{warm:>10.2f}{'≤ 20':>10}")
+    print(f"{'rename, cold (parse + query + resolve)':<46}{cold:>10.2f}{'':>10}")
+    print(f"{'rename via WASMBooster.transform_sync (warm)':<46}{api:>10.2f}{'':>10}")
+    print(f"{'extract function, warm':<46}{ewarm:>10.2f}{'≤ 30':>10}")
+    print(f"{'extract function, cold':<46}{ecold:>10.2f}{'':>10}")
+
+
+if __name__ == "__main__":
+    main()
