@@ -137,8 +137,8 @@ def _analyse_python(syntax: SyntaxService, model: ScopeModel, text: bytes, sel: 
         if c.name == "return":
             a.has_return = True
         elif c.name in ("break", "continue"):
-            inner = [l for l in loops if l[0] < c.start_byte < l[1]]
-            loop = max(inner, key=lambda l: l[0]) if inner else None
+            inner = [lp for lp in loops if lp[0] < c.start_byte < lp[1]]
+            loop = max(inner, key=lambda lp: lp[0]) if inner else None
             if loop is None or loop[0] < sel.start:
                 raise _refuse(f"line {line}: `{c.name}` belongs to a loop outside the selection; "
                               "the extracted function could not "
@@ -159,9 +159,9 @@ def _analyse_python(syntax: SyntaxService, model: ScopeModel, text: bytes, sel: 
                           line)
         if a.is_generator:
             raise _refuse("the selection returns from a generator; extracting it would change what the generator returns")
-    enclosing_loops = [l for l in loops if l[0] < sel.start and sel.end <= l[1] and l[0] >= enclosing.start]
-    loop_start = min((l[0] for l in enclosing_loops), default=None)
-    loop_end = max((l[1] for l in enclosing_loops), default=None)
+    enclosing_loops = [lp for lp in loops if lp[0] < sel.start and sel.end <= lp[1] and lp[0] >= enclosing.start]
+    loop_start = min((lp[0] for lp in enclosing_loops), default=None)
+    loop_end = max((lp[1] for lp in enclosing_loops), default=None)
     params: dict[str, int] = {}
     returns: dict[str, int] = {}
     seen_store: set[int] = set()

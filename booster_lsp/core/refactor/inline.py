@@ -9,7 +9,7 @@ reassigned between the assignment and a use.
 
 from __future__ import annotations
 
-from booster_lsp.core.refactor.languages import apply_edits, line_col_to_offset, line_of
+from booster_lsp.core.refactor.languages import apply_edits, line_of
 from booster_lsp.core.refactor.rename import find_binding
 from booster_lsp.core.refactor.scopes import run_query, scope_model
 from booster_lsp.core.syntax import SyntaxService

@@ -89,7 +89,7 @@ def _edits(syntax: SyntaxService, text: bytes, lo: int, hi: int) -> list[tuple[i
             if text[else_r[0]:body[0]].strip() != b"else:" or "\n" not in text[else_r[0]:body[0]].decode():
                 continue  # `else: x` on one line, or comments after the colon: leave it
             lines = text[body_line:body[1]].decode().split("\n")
-            moved = "\n".join(indent + l[len(body_indent):] if l.startswith(body_indent) else l for l in lines)
+            moved = "\n".join(indent + ln[len(body_indent):] if ln.startswith(body_indent) else ln for ln in lines)
             add((else_line, body[1]), moved)
         elif "not_not" in m:
             add(m["not_not"], f"bool({src(m['inner'])})")
