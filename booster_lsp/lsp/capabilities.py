@@ -1,0 +1,41 @@
+"""Client capabilities resolved once at initialize, and the options the server advertises."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lsprotocol import types
+
+from booster_lsp.text.positions import PositionEncoding, negotiate_encoding
+
+DIAGNOSTIC_SOURCE = "booster"
+
+
+@dataclass(frozen=True)
+class ClientFeatures:
+    position_encoding: PositionEncoding = PositionEncoding.UTF16
+    pull_diagnostics: bool = False  # textDocument/diagnostic: then nothing is pushed
+    workspace_configuration: bool = False  # the server may ask for `booster` settings
+    apply_edit: bool = False
+    show_message: bool = True
+
+    @classmethod
+    def resolve(cls, capabilities: types.ClientCapabilities | None) -> "ClientFeatures":
+        if capabilities is None:
+            return cls()
+        general = capabilities.general
+        workspace = capabilities.workspace
+        text_document = capabilities.text_document
+        return cls(
+            position_encoding=negotiate_encoding(general.position_encodings if general else None),
+            pull_diagnostics=bool(text_document and text_document.diagnostic),
+            workspace_configuration=bool(workspace and workspace.configuration),
+            apply_edit=bool(workspace and workspace.apply_edit),
+        )
+
+
+FORMATTING_OPTIONS = types.DocumentFormattingOptions()
+RANGE_FORMATTING_OPTIONS = types.DocumentRangeFormattingOptions()
+DIAGNOSTIC_OPTIONS = types.DiagnosticOptions(
+    identifier=DIAGNOSTIC_SOURCE, inter_file_dependencies=False, workspace_diagnostics=False
+)

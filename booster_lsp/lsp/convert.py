@@ -1,0 +1,54 @@
+"""Core and text types <-> lsprotocol types. Positions always go through text/positions."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from booster_lsp.lsp.capabilities import DIAGNOSTIC_SOURCE
+from booster_lsp.text.edits import TextEdit
+from booster_lsp.text.positions import PositionCodec, Range
+
+if TYPE_CHECKING:
+    from booster_lsp.lsp.diagnostics import Finding
+
+SEVERITY = {
+    "error": types.DiagnosticSeverity.Error,
+    "warning": types.DiagnosticSeverity.Warning,
+    "information": types.DiagnosticSeverity.Information,
+    "hint": types.DiagnosticSeverity.Hint,
+}
+
+
+def lsp_range(codec: PositionCodec, start: int, end: int) -> types.Range:
+    (start_line, start_char), (end_line, end_char) = codec.range(start, end)
+    return types.Range(types.Position(start_line, start_char), types.Position(end_line, end_char))
+
+
+def text_range(range_: types.Range) -> Range:
+    return (range_.start.line, range_.start.character), (range_.end.line, range_.end.character)
+
+
+def lsp_text_edits(codec: PositionCodec, edits: list[TextEdit]) -> list[types.TextEdit]:
+    return [types.TextEdit(range=lsp_range(codec, edit.start, edit.end), new_text=edit.new_text) for edit in edits]
+
+
+def lsp_diagnostic(codec: PositionCodec, finding: Finding) -> types.Diagnostic:
+    return types.Diagnostic(
+        range=lsp_range(codec, finding.start, finding.end),
+        message=finding.message,
+        severity=SEVERITY[finding.severity],
+        source=DIAGNOSTIC_SOURCE,
+        code=finding.code,
+    )
+
+
+def content_changes(changes: list[types.TextDocumentContentChangeEvent]) -> list[tuple[Range | None, str]]:
+    result: list[tuple[Range | None, str]] = []
+    for change in changes:
+        if isinstance(change, types.TextDocumentContentChangePartial):
+            result.append((text_range(change.range), change.text))
+        else:
+            result.append((None, change.text))
+    return result

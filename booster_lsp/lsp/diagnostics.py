@@ -1,0 +1,142 @@
+"""Diagnostics: sources that find problems in a snapshot, and the debounced publisher.
+
+A source turns a ``DocumentSnapshot`` into ``Finding``s (code point offsets, no LSP types).
+The first source is the format modules' syntax errors; the tree-sitter syntax module and
+the linters plug in as further sources (``DiagnosticsEngine.sources``) without touching the
+handlers. Collection runs in a worker thread; results for a stale revision are dropped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from lsprotocol import types
+
+from booster_lsp.core.booster import WASMBooster
+from booster_lsp.core.operations import BoosterOperation
+from booster_lsp.errors import BoosterError
+from booster_lsp.lsp.convert import lsp_diagnostic
+from booster_lsp.lsp.document_store import DocumentSnapshot
+
+if TYPE_CHECKING:
+    from booster_lsp.lsp.server import BoosterLanguageServer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Finding:
+    start: int  # code point offsets into the snapshot's text
+    end: int
+    message: str
+    severity: str = "error"  # error | warning | information | hint
+    code: str | None = None
+
+
+class DiagnosticSource(Protocol):
+    name: str
+
+    def collect(self, snapshot: DocumentSnapshot) -> list[Finding]: ...
+
+    def close(self, uri: str) -> None: ...
+
+
+class FormatErrorSource:
+    """Syntax errors as reported by the format modules (Ruff, dprint, gofmt, rustfmt).
+
+    The module reports a point (1-based line and column); the diagnostic covers the
+    character there, or is empty at the end of a line."""
+
+    name = "format"
+
+    def __init__(self, booster: WASMBooster) -> None:
+        self.booster = booster
+
+    def collect(self, snapshot: DocumentSnapshot) -> list[Finding]:
+        if snapshot.language is None:
+            return []
+        try:
+            if self.booster.format_provider(snapshot.language) is None:
+                return []
+            result = self.booster.transform_sync(snapshot.text, BoosterOperation.FORMAT, snapshot.language)
+        except BoosterError as error:
+            log.warning("diagnostics for %s: %s", snapshot.uri, error)
+            return []
+        if result.success or result.error_kind != "syntax":
+            return []
+        index = snapshot.index
+        location = result.error_location
+        start = index.offset_of_location(location.line, location.column) if location else 0
+        _, line_end = index.line_span(index.line_of(start))
+        end = start + 1 if start < line_end else start
+        return [Finding(start, end, result.error or "syntax error", code="syntax-error")]
+
+    def close(self, uri: str) -> None:
+        pass
+
+
+class DiagnosticsEngine:
+    """Runs the sources; publishes (push) after a debounce pause, answers pulls."""
+
+    def __init__(self, server: BoosterLanguageServer, sources: list[DiagnosticSource]) -> None:
+        self.server = server
+        self.sources = sources
+        self._timers: dict[str, asyncio.TimerHandle] = {}
+        self._results: dict[str, tuple[int, list[types.Diagnostic]]] = {}
+
+    def collect(self, snapshot: DocumentSnapshot) -> list[types.Diagnostic]:
+        """All sources, in a worker thread."""
+        codec = snapshot.codec(self.server.features.position_encoding)
+        findings: list[Finding] = []
+        for source in self.sources:
+            findings.extend(source.collect(snapshot))
+        diagnostics = [lsp_diagnostic(codec, finding) for finding in findings]
+        self._results[snapshot.uri] = (snapshot.revision, diagnostics)
+        return diagnostics
+
+    async def pull(self, snapshot: DocumentSnapshot) -> list[types.Diagnostic]:
+        cached = self._results.get(snapshot.uri)
+        if cached is not None and cached[0] == snapshot.revision:
+            return cached[1]
+        return await self.server.run_in_worker(self.collect, snapshot)
+
+    def schedule(self, snapshot: DocumentSnapshot, delay_ms: int) -> None:
+        """Push diagnostics for ``snapshot`` after ``delay_ms`` without a newer change."""
+        if self.server.features.pull_diagnostics:
+            return  # the client asks (textDocument/diagnostic); pushing too would show them twice
+        self._cancel_timer(snapshot.uri)
+        loop = asyncio.get_running_loop()
+        self._timers[snapshot.uri] = loop.call_later(delay_ms / 1000, self._start, snapshot)
+
+    def _start(self, snapshot: DocumentSnapshot) -> None:
+        self._timers.pop(snapshot.uri, None)
+        if not self.server.documents.is_current(snapshot):
+            return
+        future = asyncio.ensure_future(self.server.run_in_worker(self.collect, snapshot))
+        future.add_done_callback(lambda done: self._publish(snapshot, done))
+
+    def _publish(self, snapshot: DocumentSnapshot, done: asyncio.Future) -> None:
+        if done.cancelled() or not self.server.documents.is_current(snapshot):
+            return
+        if (error := done.exception()) is not None:
+            log.error("diagnostics for %s failed: %s", snapshot.uri, error)
+            return
+        self.server.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=snapshot.uri, diagnostics=done.result(), version=snapshot.version)
+        )
+
+    def close(self, uri: str) -> None:
+        self._cancel_timer(uri)
+        self._results.pop(uri, None)
+        for source in self.sources:
+            source.close(uri)
+        if not self.server.features.pull_diagnostics:
+            self.server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    def _cancel_timer(self, uri: str) -> None:
+        timer = self._timers.pop(uri, None)
+        if timer is not None:
+            timer.cancel()

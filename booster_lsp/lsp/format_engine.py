@@ -1,0 +1,67 @@
+"""Format one document snapshot with the core and turn the result into LSP edits.
+
+Shared by the formatting handlers, the ``booster.formatDocument`` command and speculative
+formatting. Runs in a worker thread; never raises for bad input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lsprotocol import types
+
+from booster_lsp.core.booster import WASMBooster
+from booster_lsp.core.operations import BoosterOperation
+from booster_lsp.errors import BoosterError
+from booster_lsp.lsp.convert import lsp_text_edits
+from booster_lsp.lsp.document_store import DocumentSnapshot
+from booster_lsp.text.edits import TextEdit, keep_line_endings, minimal_edits
+from booster_lsp.text.positions import PositionEncoding, Range
+
+
+@dataclass(frozen=True)
+class FormatOutcome:
+    edits: list[types.TextEdit] | None  # None: the document could not be formatted
+    message: str | None = None  # why not, for the user
+    kind: str | None = None  # syntax | module | unsupported | config
+    text_edits: tuple[TextEdit, ...] = ()  # the same edits in code point offsets
+
+    @property
+    def ok(self) -> bool:
+        return self.edits is not None
+
+
+def format_snapshot(
+    booster: WASMBooster,
+    snapshot: DocumentSnapshot,
+    encoding: PositionEncoding,
+    range_: Range | None = None,
+) -> FormatOutcome:
+    name = snapshot.path.rsplit("/", 1)[-1]
+    if snapshot.language is None:
+        return FormatOutcome(None, f"{name}: no formatter for this file type", "unsupported")
+    codec = snapshot.codec(encoding)
+    try:
+        provider = booster.format_provider(snapshot.language)
+        byte_range = codec.byte_range(range_) if range_ is not None and provider and provider.supports_range else None
+        result = booster.transform_sync(
+            snapshot.text, BoosterOperation.FORMAT, snapshot.language, byte_range=byte_range
+        )
+    except BoosterError as error:  # a missing or unverifiable module
+        return FormatOutcome(None, f"{name}: {error}", "module")
+    if not result.success:
+        where = f" at {result.error_location.line}:{result.error_location.column}" if result.error_location else ""
+        reason = "syntax error" if result.error_kind == "syntax" else "cannot format"
+        return FormatOutcome(None, f"{name}: {reason}{where}: {result.error}", result.error_kind)
+    new_text = result.transformed_code
+    if booster.config.line_ending == "auto":
+        new_text = keep_line_endings(snapshot.text, new_text)
+    edits = minimal_edits(snapshot.text, new_text)
+    if range_ is not None and byte_range is None:
+        # The module formats whole files only: keep the edits inside the requested lines.
+        start, end = codec.offsets(range_)
+        index = snapshot.index
+        first, last = index.line_starts[index.line_of(start)], index.line_of(end)
+        stop = index.line_starts[last + 1] if last + 1 < index.line_count else len(snapshot.text)
+        edits = [edit for edit in edits if edit.start >= first and edit.end <= stop]
+    return FormatOutcome(lsp_text_edits(codec, edits), text_edits=tuple(edits))

@@ -1,0 +1,1 @@
+"""One module per group of LSP methods; each handler unpacks params, calls the core, converts."""

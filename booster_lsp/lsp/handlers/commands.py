@@ -1,0 +1,42 @@
+"""workspace/executeCommand: booster.stats, booster.clearCache, booster.formatDocument."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+
+from booster_lsp.lsp.format_engine import format_snapshot
+
+if TYPE_CHECKING:
+    from booster_lsp.lsp.server import BoosterLanguageServer
+
+
+def stats(ls: BoosterLanguageServer, *args: Any) -> dict[str, Any]:
+    """BoosterStats as JSON."""
+    return ls.booster.get_statistics().model_dump(mode="json")
+
+
+def clear_cache(ls: BoosterLanguageServer, *args: Any) -> None:
+    ls.booster.clear_cache()
+    ls.speculative.clear()
+
+
+async def format_document(ls: BoosterLanguageServer, *args: Any) -> dict[str, Any]:
+    """Format the document given by URI (a string or ``{"uri": ...}``) and apply the edits
+    with workspace/applyEdit. Returns ``{"applied": bool, "edits": n}``."""
+    target = args[0] if args else None
+    uri = target.get("uri") if isinstance(target, dict) else target
+    snapshot = ls.documents.get(uri) if isinstance(uri, str) else None
+    if snapshot is None:
+        raise ValueError(f"booster.formatDocument: {uri!r} is not an open document")
+    outcome = await ls.run_in_worker(format_snapshot, ls.booster, snapshot, ls.features.position_encoding)
+    if outcome.edits is None:
+        ls.show_message(outcome.message or "cannot format", types.MessageType.Warning)
+        return {"applied": False, "edits": 0, "message": outcome.message}
+    if not outcome.edits or not ls.documents.is_current(snapshot):
+        return {"applied": False, "edits": 0}
+    identifier = types.OptionalVersionedTextDocumentIdentifier(uri=snapshot.uri, version=snapshot.version)
+    edit = types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(text_document=identifier, edits=outcome.edits)])
+    response = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label="Format document"))
+    return {"applied": bool(response and response.applied), "edits": len(outcome.edits)}

@@ -1,0 +1,51 @@
+"""textDocument/formatting and textDocument/rangeFormatting."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from booster_lsp.lsp.convert import text_range
+from booster_lsp.lsp.document_store import DocumentSnapshot
+from booster_lsp.lsp.format_engine import FormatOutcome, format_snapshot
+
+if TYPE_CHECKING:
+    from booster_lsp.lsp.server import BoosterLanguageServer
+
+log = logging.getLogger(__name__)
+
+
+async def formatting(ls: BoosterLanguageServer, params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
+    snapshot = ls.documents.get(params.text_document.uri)
+    if snapshot is None:
+        return None
+    outcome = await ls.speculative.outcome(snapshot)
+    if outcome is None:
+        outcome = await ls.run_in_worker(format_snapshot, ls.booster, snapshot, ls.features.position_encoding)
+    else:
+        log.debug("formatting %s v%s: answered from speculative formatting", snapshot.uri, snapshot.version)
+    return answer(ls, snapshot, outcome)
+
+
+async def range_formatting(
+    ls: BoosterLanguageServer, params: types.DocumentRangeFormattingParams
+) -> list[types.TextEdit] | None:
+    snapshot = ls.documents.get(params.text_document.uri)
+    if snapshot is None:
+        return None
+    range_ = text_range(params.range)
+    outcome = await ls.run_in_worker(format_snapshot, ls.booster, snapshot, ls.features.position_encoding, range_)
+    return answer(ls, snapshot, outcome)
+
+
+def answer(ls: BoosterLanguageServer, snapshot: DocumentSnapshot, outcome: FormatOutcome) -> list[types.TextEdit]:
+    """The edits, or ``[]`` (with a message) when the document changed or could not be formatted."""
+    if not ls.documents.is_current(snapshot):
+        log.info("%s changed while it was formatted: no edits", snapshot.uri)
+        return []
+    if outcome.edits is None:
+        ls.show_message(outcome.message or "cannot format", types.MessageType.Warning)
+        return []
+    return outcome.edits

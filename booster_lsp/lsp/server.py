@@ -1,0 +1,165 @@
+"""booster-lsp: the language server (pygls 2 + lsprotocol), a thin layer over WASMBooster.
+
+``ROUTES`` is the one routing table: LSP method -> handler (+ advertised options).
+Handlers live in ``lsp/handlers``; shared machinery in ``document_store``,
+``format_engine``, ``diagnostics``, ``speculative`` and ``settings``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol, lsp_method
+from pygls.uris import to_fs_path
+
+from booster_lsp import __version__
+from booster_lsp.config import BoosterConfig
+from booster_lsp.core.booster import WASMBooster
+from booster_lsp.lsp import capabilities
+from booster_lsp.lsp.capabilities import ClientFeatures
+from booster_lsp.lsp.diagnostics import DiagnosticsEngine, FormatErrorSource
+from booster_lsp.lsp.document_store import DocumentStore
+from booster_lsp.lsp.handlers import commands, diagnostics, documents, formatting, settings
+from booster_lsp.lsp.log_forwarding import ClientLogHandler, configure_logging, set_level
+from booster_lsp.lsp.settings import SettingsManager
+from booster_lsp.lsp.speculative import SpeculativeFormatter
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+WORKERS = 2  # module calls run here, never on the event loop
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    handler: Callable[..., Any]
+    options: Any = None
+
+
+ROUTES: tuple[Route, ...] = (
+    Route(types.INITIALIZED, settings.initialized),
+    Route(types.WORKSPACE_DID_CHANGE_CONFIGURATION, settings.did_change_configuration),
+    Route(types.TEXT_DOCUMENT_DID_OPEN, documents.did_open),
+    Route(types.TEXT_DOCUMENT_DID_CHANGE, documents.did_change),
+    Route(types.TEXT_DOCUMENT_DID_CLOSE, documents.did_close),
+    Route(types.TEXT_DOCUMENT_FORMATTING, formatting.formatting, capabilities.FORMATTING_OPTIONS),
+    Route(types.TEXT_DOCUMENT_RANGE_FORMATTING, formatting.range_formatting, capabilities.RANGE_FORMATTING_OPTIONS),
+    Route(types.TEXT_DOCUMENT_DIAGNOSTIC, diagnostics.document_diagnostic, capabilities.DIAGNOSTIC_OPTIONS),
+)
+
+COMMANDS: dict[str, Callable[..., Any]] = {
+    "booster.stats": commands.stats,
+    "booster.clearCache": commands.clear_cache,
+    "booster.formatDocument": commands.format_document,
+}
+
+
+class BoosterProtocol(LanguageServerProtocol):
+    """pygls' protocol with two changes: the position encoding is negotiated by
+    text/positions (UTF-8 if offered, else UTF-16), and open documents live in our
+    DocumentStore rather than in pygls' workspace."""
+
+    _server: BoosterLanguageServer
+
+    @lsp_method(types.INITIALIZE)
+    def lsp_initialize(self, params: types.InitializeParams):
+        self._server.initialize(params)
+        result = yield from super().lsp_initialize(params)
+        result.capabilities.position_encoding = self._server.features.position_encoding.value
+        return result
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):
+        yield self.fm.features[types.TEXT_DOCUMENT_DID_OPEN], (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams):
+        yield self.fm.features[types.TEXT_DOCUMENT_DID_CHANGE], (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams):
+        yield self.fm.features[types.TEXT_DOCUMENT_DID_CLOSE], (params,), None
+
+
+class BoosterLanguageServer(LanguageServer):
+    def __init__(self, booster: WASMBooster | None = None, *, log_level: str | None = None) -> None:
+        super().__init__("booster-lsp", __version__, protocol_cls=BoosterProtocol)
+        self.booster = booster or WASMBooster(BoosterConfig(), stats_path=True)
+        self.features = ClientFeatures()
+        self.documents = DocumentStore()
+        self.executor = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="booster-worker")
+        self.settings = SettingsManager(self)
+        self.speculative = SpeculativeFormatter(self)
+        self.diagnostics = DiagnosticsEngine(self, [FormatErrorSource(self.booster)])
+        self.fixed_log_level = log_level  # --log-level wins over settings
+        self.log_handler = ClientLogHandler(self)
+        logging.getLogger("booster_lsp").addHandler(self.log_handler)
+        for route in ROUTES:
+            self.feature(route.method, route.options)(route.handler)
+        for name, handler in COMMANDS.items():
+            self.command(name)(handler)
+
+    # ------------------------------------------------------------------ lifecycle
+    def initialize(self, params: types.InitializeParams) -> None:
+        """Resolve client capabilities and settings once (called before capabilities are sent)."""
+        self.log_handler.attach(asyncio.get_running_loop())
+        self.features = ClientFeatures.resolve(params.capabilities)
+        root = to_fs_path(params.root_uri) if params.root_uri else params.root_path
+        self.settings.load_base(Path(root) if root else None)
+        self.settings.apply(params.initialization_options, "initializationOptions")
+        languages = [language for language in ("python",) if self.booster.registry.for_language(language, "format")]
+        self.executor.submit(self._warm_up, languages)
+
+    def _warm_up(self, languages: list[str]) -> None:
+        try:
+            self.booster.warm_up(languages)
+        except Exception as error:  # noqa: BLE001 - reported when a request needs the module
+            log.warning("warm-up failed: %s", error)
+
+    # ------------------------------------------------------------------ services for handlers
+    async def run_in_worker(self, function: Callable[..., T], *args: Any) -> T:
+        """Run blocking work off the event loop. Cancelling the awaiting request cancels
+        queued work; a module call already running finishes and its result is dropped."""
+        return await asyncio.get_running_loop().run_in_executor(self.executor, function, *args)
+
+    def show_message(self, message: str, message_type: types.MessageType) -> None:
+        self.window_show_message(types.ShowMessageParams(type=message_type, message=message))
+
+    def set_log_level(self, level: str) -> None:
+        set_level(self.fixed_log_level or level)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="booster-lsp", description="booster language server")
+    transport = parser.add_mutually_exclusive_group()
+    transport.add_argument("--stdio", action="store_true", help="speak LSP over stdin/stdout (default)")
+    transport.add_argument("--tcp", action="store_true", help="listen on a TCP socket")
+    parser.add_argument("--host", default="127.0.0.1", help="TCP host (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=2087, help="TCP port (default 2087)")
+    parser.add_argument("--log-level", choices=["debug", "info", "warning", "error"], help="log level (stderr)")
+    parser.add_argument("--version", action="version", version=f"booster-lsp {__version__}")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    configure_logging(args.log_level or "info")
+    server = BoosterLanguageServer(log_level=args.log_level)
+    if args.tcp:
+        server.start_tcp(args.host, args.port)
+    else:
+        server.start_io()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,133 @@
+"""textDocument/formatting and rangeFormatting, end to end."""
+
+import pytest
+from lsprotocol import types
+
+from conftest import QUIET, as_list, apply_text_edits, capabilities, edit, format_document, open_document, session
+
+MESSY = "import os\ndef f(a,b):\n    return {'x':a,  'y':b}\n"
+FORMATTED = 'import os\n\n\ndef f(a, b):\n    return {"x": a, "y": b}\n'
+URI = "file:///work/example.py"
+
+
+@pytest.mark.parametrize("editor", ["neovim@v0.10.0", "visual_studio_code@v1.65.2"])
+async def test_formatting_returns_minimal_edits(editor):
+    async with session(capabilities(editor=editor), QUIET) as client:
+        open_document(client, URI, MESSY)
+        edits = await format_document(client, URI)
+        assert edits == [edit((1, 0), (3, 0), '\n\ndef f(a, b):\n    return {"x": a, "y": b}\n')]
+        assert apply_text_edits(MESSY, edits) == FORMATTED
+
+
+async def test_already_formatted_document_gives_no_edits():
+    async with session(init_options=QUIET) as client:
+        open_document(client, URI, FORMATTED)
+        assert await format_document(client, URI) == []
+
+
+EMOJI_CJK = "s = '😀 ok'  ;  t='中文字'\nu=1\n"
+EMOJI_CJK_FORMATTED = 's = "😀 ok"\nt = "中文字"\nu = 1\n'
+
+
+@pytest.mark.parametrize(
+    ("encoding", "expected_end"),
+    [("utf-16", (1, 3)), ("utf-8", (1, 3))],
+)
+async def test_emoji_and_cjk_in_both_encodings(encoding, expected_end):
+    async with session(capabilities(encoding), QUIET) as client:
+        assert client.server_capabilities.position_encoding == encoding
+        uri = "file:///work/unicode.py"
+        open_document(client, uri, EMOJI_CJK)
+        edits = await format_document(client, uri)
+        assert edits == [edit((0, 0), (2, 0), 's = "😀 ok"\nt = "中文字"\nu = 1\n')]
+        assert apply_text_edits(EMOJI_CJK, edits, encoding) == EMOJI_CJK_FORMATTED
+
+
+@pytest.mark.parametrize(("encoding", "character"), [("utf-16", 16), ("utf-8", 22)])
+async def test_edit_after_emoji_and_cjk_on_the_same_line(encoding, character):
+    """A change that starts after wide characters: `character` counts the client's units."""
+    text = "x = ['😀', '中文',1]\n"  # the "1" is 16 UTF-16 units / 22 UTF-8 bytes in
+    async with session(capabilities(encoding), QUIET) as client:
+        uri = "file:///work/wide.py"
+        open_document(client, uri, text)
+        edits = await format_document(client, uri)
+        assert edits == [edit((0, 0), (1, 0), "x = [\"😀\", \"中文\", 1]\n")]
+        # incremental change in the middle of the line, positioned in the negotiated units
+        from conftest import change_document
+
+        change_document(client, uri, 2, "2", types.Range(types.Position(0, character), types.Position(0, character + 1)))
+        edits = await format_document(client, uri)
+        assert apply_text_edits("x = ['😀', '中文',2]\n", edits, encoding) == 'x = ["😀", "中文", 2]\n'
+
+
+async def test_crlf_document_keeps_crlf_and_gets_a_final_newline():
+    text = "a  =  1\r\nb = 2\r\nc=3"
+    async with session(init_options=QUIET) as client:
+        uri = "file:///work/crlf.py"
+        open_document(client, uri, text)
+        edits = await format_document(client, uri)
+        assert edits == [edit((0, 0), (1, 0), "a = 1\r\n"), edit((2, 0), (2, 3), "c = 3\r\n")]
+        assert apply_text_edits(text, edits) == "a = 1\r\nb = 2\r\nc = 3\r\n"
+
+
+async def test_file_without_final_newline():
+    async with session(init_options=QUIET) as client:
+        uri = "file:///work/nonl.py"
+        open_document(client, uri, "x = 1\ny=2")
+        assert await format_document(client, uri) == [edit((1, 0), (1, 3), "y = 2\n")]
+
+
+async def test_range_formatting_formats_only_the_range():
+    text = "a  =  1\nb  =  2\nc  =  3\n"
+    async with session(init_options=QUIET) as client:
+        uri = "file:///work/range.py"
+        open_document(client, uri, text)
+        edits = as_list(await client.text_document_range_formatting_async(
+            types.DocumentRangeFormattingParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                range=types.Range(types.Position(1, 0), types.Position(1, 7)),
+                options=types.FormattingOptions(tab_size=4, insert_spaces=True),
+            )
+        ))
+        assert edits == [edit((1, 0), (2, 0), "b = 2\n")]
+
+
+@pytest.mark.parametrize(
+    ("language", "uri", "text", "expected"),
+    [
+        ("typescript", "file:///work/a.ts", "let a  =  {x:1}\n", [edit((0, 0), (1, 0), "let a = { x: 1 };\n")]),
+        (
+            "javascript",
+            "file:///work/a.js",
+            "function f( ) { return 1 }",
+            [edit((0, 0), (0, 26), "function f() {\n  return 1;\n}\n")],
+        ),
+        (
+            "go",
+            "file:///work/a.go",
+            "package main\nfunc main() {\nx:=1\n}\n",
+            [edit((1, 0), (1, 0), "\n"), edit((2, 0), (3, 0), "\tx := 1\n")],
+        ),
+    ],
+)
+async def test_other_languages(language, uri, text, expected):
+    async with session(init_options=QUIET) as client:
+        open_document(client, uri, text, language)
+        assert await format_document(client, uri) == expected
+
+
+async def test_syntax_error_gives_no_edits_and_explains_why():
+    async with session(init_options=QUIET) as client:
+        uri = "file:///work/broken.py"
+        open_document(client, uri, "x = (1,\n")
+        assert await format_document(client, uri) == []
+        assert [m.message for m in client.messages] == ["broken.py: syntax error at 2:1: unexpected EOF while parsing"]
+        assert client.messages[0].type == types.MessageType.Warning
+
+
+async def test_unknown_document_and_language():
+    async with session(init_options=QUIET) as client:
+        assert await format_document(client, "file:///work/not-open.py") is None
+        open_document(client, "file:///work/notes.txt", "hello", "plaintext")
+        assert await format_document(client, "file:///work/notes.txt") == []
+        assert [m.message for m in client.messages] == ["notes.txt: no formatter for this file type"]

@@ -1,0 +1,73 @@
+"""Minimal edits (text/edits.py) and their LSP ranges in both encodings."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from booster_lsp.text.edits import TextEdit, apply_edits, keep_line_endings, minimal_edits
+from booster_lsp.text.line_index import LineIndex
+from booster_lsp.text.positions import PositionCodec, PositionEncoding
+
+pytestmark = pytest.mark.unit
+
+
+def test_equal_texts_give_no_edits():
+    assert minimal_edits("a\r\nb", "a\r\nb") == []
+
+
+def test_only_changed_lines_are_replaced():
+    old = "keep\nx  =  1\nkeep too\ny=2\nend"
+    new = "keep\nx = 1\nkeep too\ny = 2\nend"
+    assert minimal_edits(old, new) == [TextEdit(5, 13, "x = 1\n"), TextEdit(22, 26, "y = 2\n")]
+
+
+def test_missing_final_newline_is_added_at_the_end():
+    assert minimal_edits("a\nb", "a\nb\n") == [TextEdit(2, 3, "b\n")]
+
+
+def test_insertion_and_deletion_of_lines():
+    assert minimal_edits("a\nc\n", "a\nb\nc\n") == [TextEdit(2, 2, "b\n")]
+    assert minimal_edits("a\nb\nc\n", "a\nc\n") == [TextEdit(2, 4, "")]
+
+
+def test_line_endings_of_the_old_text_are_kept():
+    assert keep_line_endings("a\r\nb\r\n", "a\nb\n") == "a\r\nb\r\n"
+    assert keep_line_endings("a\nb\n", "a\r\nb\n") == "a\nb\n"
+    assert keep_line_endings("single line", "x\r\n") == "x\r\n"
+    assert keep_line_endings("a\r\n", "a\r\nb\r\n") == "a\r\nb\r\n"
+
+
+def lsp_apply(text: str, edits: list[TextEdit], encoding: PositionEncoding) -> str:
+    """Apply edits the way a client does: from LSP ranges, in its own units."""
+    c = PositionCodec(LineIndex(text), encoding)
+    ranges = [(c.range(edit.start, edit.end), edit.new_text) for edit in edits]
+    # a client converts back with its own index; the round trip must land on the same offsets
+    converted = [TextEdit(*c.offsets(range_), new_text) for range_, new_text in ranges]
+    return apply_edits(text, converted)
+
+
+@pytest.mark.parametrize("encoding", [PositionEncoding.UTF8, PositionEncoding.UTF16])
+def test_emoji_cjk_crlf_edit_ranges(encoding):
+    old = "s = '😀'\r\nt  =  '中文'\r\nu = 1"
+    new = "s = '😀'\r\nt = '中文'\r\nu = 1\r\n"
+    edits = minimal_edits(old, new)
+    c = PositionCodec(LineIndex(old), encoding)
+    assert [(c.range(e.start, e.end), e.new_text) for e in edits] == [
+        (((1, 0), (2, 5)), "t = '中文'\r\nu = 1\r\n")
+    ]
+    assert lsp_apply(old, edits, encoding) == new
+
+
+alphabet = st.sampled_from(["a", "b", " ", "\n", "\r\n", "\r", "😀", "中", "x = 1\n", "\t"])
+texts = st.lists(alphabet, max_size=30).map("".join)
+
+
+@settings(max_examples=300)
+@given(texts, texts, st.sampled_from([PositionEncoding.UTF8, PositionEncoding.UTF16]))
+def test_applying_edits_gives_the_new_text(old, new, encoding):
+    edits = minimal_edits(old, new)
+    assert apply_edits(old, edits) == new
+    assert lsp_apply(old, edits, encoding) == new
+    assert all(a.end <= b.start for a, b in zip(edits, edits[1:]))
+    if old == new:
+        assert edits == []
