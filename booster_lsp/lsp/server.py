@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from contextvars import ContextVar
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,7 @@ from booster_lsp.core.booster import WASMBooster
 from booster_lsp.lsp import capabilities
 from booster_lsp.lsp.capabilities import ClientFeatures
 from booster_lsp.lsp.diagnostics import DiagnosticsEngine, FormatErrorSource
-from booster_lsp.lsp.document_store import DocumentStore
+from booster_lsp.lsp.document_store import DocumentSnapshot, DocumentStore
 from booster_lsp.lsp.handlers import commands, diagnostics, documents, formatting, settings
 from booster_lsp.lsp.log_forwarding import ClientLogHandler, configure_logging, set_level
 from booster_lsp.lsp.settings import SettingsManager
@@ -63,12 +64,27 @@ COMMANDS: dict[str, Callable[..., Any]] = {
 }
 
 
+#: The snapshot of the request's document when the request arrived (set per request task).
+ARRIVAL_SNAPSHOT: ContextVar[DocumentSnapshot | None] = ContextVar("arrival_snapshot", default=None)
+
+
 class BoosterProtocol(LanguageServerProtocol):
-    """pygls' protocol with two changes: the position encoding is negotiated by
-    text/positions (UTF-8 if offered, else UTF-16), and open documents live in our
-    DocumentStore rather than in pygls' workspace."""
+    """pygls' protocol with three changes: the position encoding is negotiated by
+    text/positions (UTF-8 if offered, else UTF-16); open documents live in our
+    DocumentStore rather than in pygls' workspace; and a request sees its document as it
+    was when the request arrived, even if a later didChange is handled before the
+    handler's first step runs."""
 
     _server: BoosterLanguageServer
+
+    def _handle_request(self, msg_id, method_name, params):
+        document = getattr(params, "text_document", None)
+        snapshot = self._server.documents.get(document.uri) if document is not None else None
+        token = ARRIVAL_SNAPSHOT.set(snapshot)  # copied into the handler's task context
+        try:
+            super()._handle_request(msg_id, method_name, params)
+        finally:
+            ARRIVAL_SNAPSHOT.reset(token)
 
     @lsp_method(types.INITIALIZE)
     def lsp_initialize(self, params: types.InitializeParams):
@@ -126,6 +142,13 @@ class BoosterLanguageServer(LanguageServer):
             log.warning("warm-up failed: %s", error)
 
     # ------------------------------------------------------------------ services for handlers
+    def request_snapshot(self, uri: str) -> DocumentSnapshot | None:
+        """The document as it was when the current request arrived."""
+        snapshot = ARRIVAL_SNAPSHOT.get()
+        if snapshot is not None and snapshot.uri == uri:
+            return snapshot
+        return self.documents.get(uri)
+
     async def run_in_worker(self, function: Callable[..., T], *args: Any) -> T:
         """Run blocking work off the event loop. Cancelling the awaiting request cancels
         queued work; a module call already running finishes and its result is dropped."""

@@ -107,7 +107,7 @@ class SettingsManager:
         log.info("settings in force: %s", config.model_dump(exclude_defaults=True) or "defaults")
 
     def report(self, error: ConfigError) -> None:
-        camel = ".".join(to_camel(part) for part in error.key.split("."))
+        camel = ".".join(part if part.startswith("(") else to_camel(part) for part in error.key.split("."))
         message = f"booster: invalid setting `{SECTION}.{camel}` ({error.source}): {str(error).split(': ', 1)[-1]}"
         message += "; the previous value stays in force"
         log.error(message)

@@ -72,7 +72,9 @@ async def session(
 
 def open_document(client: LanguageClient, uri: str, text: str, language: str = "python", version: int = 1) -> None:
     client.text_document_did_open(
-        types.DidOpenTextDocumentParams(types.TextDocumentItem(uri=uri, language_id=language, version=version, text=text))
+        types.DidOpenTextDocumentParams(
+            types.TextDocumentItem(uri=uri, language_id=language, version=version, text=text)
+        )
     )
 
 
@@ -92,12 +94,23 @@ def change_document(
 
 
 async def format_document(client: LanguageClient, uri: str) -> list[types.TextEdit] | None:
-    return as_list(await client.text_document_formatting_async(
-        types.DocumentFormattingParams(
-            text_document=types.TextDocumentIdentifier(uri=uri),
-            options=types.FormattingOptions(tab_size=4, insert_spaces=True),
+    return as_list(
+        await client.text_document_formatting_async(
+            types.DocumentFormattingParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                options=types.FormattingOptions(tab_size=4, insert_spaces=True),
+            )
         )
-    ))
+    )
+
+
+def send_format_request(client: LanguageClient, uri: str, msg_id: int | None = None) -> asyncio.Future:
+    """Send textDocument/formatting now (not when first awaited) and return the pending answer."""
+    params = types.DocumentFormattingParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), options=types.FormattingOptions(4, True)
+    )
+    future = client.protocol.send_request(types.TEXT_DOCUMENT_FORMATTING, params, msg_id=msg_id)
+    return asyncio.wrap_future(future)
 
 
 def as_list(result):
@@ -144,3 +157,13 @@ def apply_text_edits(text: str, edits: list[types.TextEdit], encoding: str = "ut
         start, end = offset(text_edit.range.start), offset(text_edit.range.end)
         text = text[:start] + text_edit.new_text + text[end:]
     return text
+
+
+async def wait_for_log(client: LanguageClient, needle: str, timeout: float = 15) -> None:
+    """Wait for a window/logMessage containing ``needle`` (a synchronisation point, not a timing)."""
+
+    async def wait() -> None:
+        while not any(needle in m.message for m in client.log_messages):
+            await client.wait_for_notification(types.WINDOW_LOG_MESSAGE)
+
+    await asyncio.wait_for(wait(), timeout)

@@ -51,11 +51,13 @@ async def test_edit_after_emoji_and_cjk_on_the_same_line(encoding, character):
         uri = "file:///work/wide.py"
         open_document(client, uri, text)
         edits = await format_document(client, uri)
-        assert edits == [edit((0, 0), (1, 0), "x = [\"😀\", \"中文\", 1]\n")]
+        assert edits == [edit((0, 0), (1, 0), 'x = ["😀", "中文", 1]\n')]
         # incremental change in the middle of the line, positioned in the negotiated units
         from conftest import change_document
 
-        change_document(client, uri, 2, "2", types.Range(types.Position(0, character), types.Position(0, character + 1)))
+        change_document(
+            client, uri, 2, "2", types.Range(types.Position(0, character), types.Position(0, character + 1))
+        )
         edits = await format_document(client, uri)
         assert apply_text_edits("x = ['😀', '中文',2]\n", edits, encoding) == 'x = ["😀", "中文", 2]\n'
 
@@ -82,13 +84,15 @@ async def test_range_formatting_formats_only_the_range():
     async with session(init_options=QUIET) as client:
         uri = "file:///work/range.py"
         open_document(client, uri, text)
-        edits = as_list(await client.text_document_range_formatting_async(
-            types.DocumentRangeFormattingParams(
-                text_document=types.TextDocumentIdentifier(uri=uri),
-                range=types.Range(types.Position(1, 0), types.Position(1, 7)),
-                options=types.FormattingOptions(tab_size=4, insert_spaces=True),
+        edits = as_list(
+            await client.text_document_range_formatting_async(
+                types.DocumentRangeFormattingParams(
+                    text_document=types.TextDocumentIdentifier(uri=uri),
+                    range=types.Range(types.Position(1, 0), types.Position(1, 7)),
+                    options=types.FormattingOptions(tab_size=4, insert_spaces=True),
+                )
             )
-        ))
+        )
         assert edits == [edit((1, 0), (2, 0), "b = 2\n")]
 
 

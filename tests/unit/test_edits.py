@@ -52,9 +52,7 @@ def test_emoji_cjk_crlf_edit_ranges(encoding):
     new = "s = '😀'\r\nt = '中文'\r\nu = 1\r\n"
     edits = minimal_edits(old, new)
     c = PositionCodec(LineIndex(old), encoding)
-    assert [(c.range(e.start, e.end), e.new_text) for e in edits] == [
-        (((1, 0), (2, 5)), "t = '中文'\r\nu = 1\r\n")
-    ]
+    assert [(c.range(e.start, e.end), e.new_text) for e in edits] == [(((1, 0), (2, 5)), "t = '中文'\r\nu = 1\r\n")]
     assert lsp_apply(old, edits, encoding) == new
 
 

@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lsprotocol import types
 
 from booster_lsp.lsp.format_engine import format_snapshot
 
-if TYPE_CHECKING:
-    from booster_lsp.lsp.server import BoosterLanguageServer
+# pygls resolves the annotations of command handlers at run time (to convert arguments), so
+# the server is annotated as ``Server`` here rather than with the (circular) server class.
+Server = Any
 
 
-def stats(ls: BoosterLanguageServer, *args: Any) -> dict[str, Any]:
+def stats(ls: Server, *args: Any) -> dict[str, Any]:
     """BoosterStats as JSON."""
     return ls.booster.get_statistics().model_dump(mode="json")
 
 
-def clear_cache(ls: BoosterLanguageServer, *args: Any) -> None:
+def clear_cache(ls: Server, *args: Any) -> None:
     ls.booster.clear_cache()
     ls.speculative.clear()
 
 
-async def format_document(ls: BoosterLanguageServer, *args: Any) -> dict[str, Any]:
+async def format_document(ls: Server, *args: Any) -> dict[str, Any]:
     """Format the document given by URI (a string or ``{"uri": ...}``) and apply the edits
     with workspace/applyEdit. Returns ``{"applied": bool, "edits": n}``."""
     target = args[0] if args else None

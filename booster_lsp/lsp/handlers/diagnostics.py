@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 async def document_diagnostic(
     ls: BoosterLanguageServer, params: types.DocumentDiagnosticParams
 ) -> types.DocumentDiagnosticReport:
-    snapshot = ls.documents.get(params.text_document.uri)
+    snapshot = ls.request_snapshot(params.text_document.uri)
     if snapshot is None:
         return types.RelatedFullDocumentDiagnosticReport(items=[])
     result_id = f"{snapshot.revision}.{ls.settings.generation}"

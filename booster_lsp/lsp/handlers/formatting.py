@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 
 async def formatting(ls: BoosterLanguageServer, params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
-    snapshot = ls.documents.get(params.text_document.uri)
+    snapshot = ls.request_snapshot(params.text_document.uri)
     if snapshot is None:
         return None
     outcome = await ls.speculative.outcome(snapshot)
@@ -32,7 +32,7 @@ async def formatting(ls: BoosterLanguageServer, params: types.DocumentFormatting
 async def range_formatting(
     ls: BoosterLanguageServer, params: types.DocumentRangeFormattingParams
 ) -> list[types.TextEdit] | None:
-    snapshot = ls.documents.get(params.text_document.uri)
+    snapshot = ls.request_snapshot(params.text_document.uri)
     if snapshot is None:
         return None
     range_ = text_range(params.range)

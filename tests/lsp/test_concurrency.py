@@ -1,0 +1,85 @@
+"""Work runs off the event loop: cancellation, stale versions, slow and failing requests.
+
+The gated server (gated_server.py) holds any transform of a text containing ``# gate``
+until the client runs ``test.release``: no sleeps, no timing assumptions.
+"""
+
+import asyncio
+
+from lsprotocol import types
+
+from conftest import (
+    send_format_request,
+    GATED_SERVER,
+    QUIET,
+    capabilities,
+    change_document,
+    edit,
+    format_document,
+    open_document,
+    session,
+)
+
+GATED = "file:///work/gated.py"
+OTHER = "file:///work/other.py"
+GATED_TEXT = "# gate\nx  =  1\n"
+
+
+def gated_session():
+    # pull-diagnostics client and no speculative formatting: only the requests below transform
+    return session(capabilities(pull=True), QUIET, command=GATED_SERVER)
+
+
+async def release(client):
+    await client.workspace_execute_command_async(types.ExecuteCommandParams(command="test.release"))
+
+
+async def test_a_request_for_a_changed_document_returns_no_edits():
+    async with gated_session() as client:
+        open_document(client, GATED, GATED_TEXT)
+        pending = send_format_request(client, GATED)
+        change_document(client, GATED, 2, "# gate\ny  =  2\n")
+        await release(client)
+        assert list(await pending) == []
+        # the current version formats normally
+        assert await format_document(client, GATED) == [edit((1, 0), (2, 0), "y = 2\n")]
+
+
+async def test_cancel_request_is_honoured():
+    async with gated_session() as client:
+        open_document(client, GATED, GATED_TEXT)
+        future = send_format_request(client, GATED, msg_id=4242)
+        client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id=4242))
+        await release(client)
+        try:
+            await asyncio.wait_for(future, 30)
+        except Exception as error:  # noqa: BLE001
+            assert "is canceled" in str(error)
+        else:
+            raise AssertionError("the cancelled request was answered")
+        assert await format_document(client, GATED) == [edit((1, 0), (2, 0), "x = 1\n")]
+
+
+async def test_a_slow_transform_does_not_block_other_requests():
+    async with gated_session() as client:
+        open_document(client, GATED, GATED_TEXT)
+        open_document(client, OTHER, "y  =  2\n")
+        slow = send_format_request(client, GATED)
+        assert await format_document(client, OTHER) == [edit((0, 0), (1, 0), "y = 2\n")]
+        assert not slow.done()
+        await release(client)
+        assert list(await slow) == [edit((1, 0), (2, 0), "x = 1\n")]
+
+
+async def test_a_failing_request_does_not_affect_the_others():
+    async with session(capabilities(pull=True), QUIET) as client:
+        open_document(client, "file:///work/bad.py", "def (:\n")
+        open_document(client, "file:///work/bad.go", "package main\nfunc {", "go")
+        open_document(client, OTHER, "y  =  2\n")
+        results = await asyncio.gather(
+            format_document(client, "file:///work/bad.py"),
+            format_document(client, "file:///work/bad.go"),
+            format_document(client, OTHER),
+        )
+        assert results == [[], [], [edit((0, 0), (1, 0), "y = 2\n")]]
+        assert len(client.messages) == 2
