@@ -88,8 +88,13 @@ def extract_function(syntax: SyntaxService, language: str, code: str, start_line
     check_identifier(language, function_name)
     if language == "python":
         return _extract_python(syntax, code, start_line, end_line, function_name)
-    raise TransformationError(f"extract function is implemented for Python only so far, not {language}",
-                              kind="unsupported")
+    from booster_lsp.core.refactor.block_facts import FACTS
+
+    if language in FACTS:
+        from booster_lsp.core.refactor.extract_block import extract_block
+
+        return extract_block(syntax, language, code, start_line, end_line, function_name)
+    raise TransformationError(f"extract function does not support {language!r}", kind="unsupported")
 
 
 # ====================================================================== Python

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from booster_lsp.core.booster import WASMBooster
 
 #: part of every cache key: bump when a refactoring's output changes
-REFACTOR_VERSION = "refactor-1"
+REFACTOR_VERSION = "refactor-2"
 LANGUAGES = frozenset({"python", "javascript", "javascriptreact", "typescript", "typescriptreact", "go", "rust"})
 
 
@@ -40,13 +40,13 @@ class _SyntaxHandler:
         return ""
 
     def _format(self, text: str) -> str:
-        """Format a refactored text with the language's format module (WASM only; a native
-        formatter or an unformattable result leaves the text as produced)."""
+        """Format a refactored text with the language's format module (WASM; for Rust the native
+        rustfmt provider when present); an unformattable result leaves the text as produced."""
         try:
             provider = self.booster.format_provider(self.language)
         except BoosterError:
             return text
-        if provider is None or getattr(provider, "used_wasm", True) is False:
+        if provider is None or (getattr(provider, "used_wasm", True) is False and self.language != "rust"):
             return text
         from booster_lsp.core.providers import FormatRequest
 

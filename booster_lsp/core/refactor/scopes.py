@@ -173,7 +173,8 @@ _open_docs: "OrderedDict[tuple[int, str, str], str]" = OrderedDict()
 _MAX_OPEN = 8
 
 
-def run_query(syntax: SyntaxService, language: str, text: bytes, name: str) -> list:
+def run_query(syntax: SyntaxService, language: str, text: bytes, name: str, source: str | None = None,
+              start_byte: int = 0, end_byte: int = 0) -> list:
     """Captures of wasm/queries/<language>/<name>.scm on `text`. The last few texts stay open in
     the syntax module, so the refactor, flow and simplify queries of one text share one parse.
     Code with syntax errors is refused (kind "syntax")."""
@@ -202,11 +203,12 @@ def run_query(syntax: SyntaxService, language: str, text: bytes, name: str) -> l
         for old in evicted:
             syntax.close(old)
     try:
-        return syntax.query(uri, query_source(syntax, language, name))
+        return syntax.query(uri, source if source is not None else query_source(syntax, language, name),
+                            start_byte, end_byte)
     except KeyError:  # closed concurrently: open again
         with _models_lock:
             _open_docs.pop(key, None)
-        return run_query(syntax, language, text, name)
+        return run_query(syntax, language, text, name, source, start_byte, end_byte)
 
 
 _ROLE_RANK = {"param": 6, "param.splat": 6, "def": 5, "walrus": 5, "store": 5, "global": 5, "nonlocal": 5, "skip": 2, "ref": 1}

@@ -8,3 +8,4 @@
 (pair_pattern value: (identifier) @local.definition)
 (assignment_pattern left: (identifier) @local.definition)
 (lexical_declaration) @declaration
+(for_in_statement kind: _ left: (identifier) @local.definition)

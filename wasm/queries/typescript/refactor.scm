@@ -9,3 +9,4 @@
 (assignment_pattern left: (identifier) @local.definition)
 (lexical_declaration) @declaration
 (class_declaration name: (type_identifier) @local.definition.outer)
+(for_in_statement kind: _ left: (identifier) @local.definition)
