@@ -29,7 +29,7 @@ from booster_lsp.lsp import capabilities
 from booster_lsp.lsp.capabilities import ClientFeatures
 from booster_lsp.lsp.diagnostics import DiagnosticsEngine, FormatErrorSource
 from booster_lsp.lsp.document_store import DocumentSnapshot, DocumentStore
-from booster_lsp.lsp.handlers import commands, diagnostics, documents, formatting, settings
+from booster_lsp.lsp.handlers import commands, diagnostics, documents, formatting, llm_actions, settings
 from booster_lsp.lsp.log_forwarding import ClientLogHandler, configure_logging, set_level
 from booster_lsp.lsp.settings import SettingsManager
 from booster_lsp.lsp.speculative import SpeculativeFormatter
@@ -55,12 +55,15 @@ ROUTES: tuple[Route, ...] = (
     Route(types.TEXT_DOCUMENT_FORMATTING, formatting.formatting, capabilities.FORMATTING_OPTIONS),
     Route(types.TEXT_DOCUMENT_RANGE_FORMATTING, formatting.range_formatting, capabilities.RANGE_FORMATTING_OPTIONS),
     Route(types.TEXT_DOCUMENT_DIAGNOSTIC, diagnostics.document_diagnostic, capabilities.DIAGNOSTIC_OPTIONS),
+    Route(types.TEXT_DOCUMENT_CODE_ACTION, llm_actions.code_actions, llm_actions.CODE_ACTION_OPTIONS),
+    Route(types.CODE_ACTION_RESOLVE, llm_actions.resolve),
 )
 
 COMMANDS: dict[str, Callable[..., Any]] = {
     "booster.stats": commands.stats,
     "booster.clearCache": commands.clear_cache,
     "booster.formatDocument": commands.format_document,
+    llm_actions.COMMAND: llm_actions.refactor_command,
 }
 
 
@@ -110,6 +113,7 @@ class BoosterLanguageServer(LanguageServer):
     def __init__(self, booster: WASMBooster | None = None, *, log_level: str | None = None) -> None:
         super().__init__("booster-lsp", __version__, protocol_cls=BoosterProtocol)
         self.booster = booster or WASMBooster(BoosterConfig(), stats_path=True)
+        self.booster.llm_by_default = False  # the LLM runs only in LLM code actions (codeAction/resolve)
         self.features = ClientFeatures()
         self.documents = DocumentStore()
         self.executor = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="booster-worker")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from lsprotocol import types
+from pygls.exceptions import JsonRpcRequestCancelled
 
 from conftest import HERE, apply_text_edits, capabilities, format_document, open_document, session
 from tests.llm.anthropic_fake import FakeAnthropic, Reply, answer
@@ -95,7 +96,7 @@ async def test_selection_actions_and_instruction_from_show_message_request(fake:
         assert set(kinds) >= {"refactor.rewrite.llm.extractFunction", "refactor.rewrite.llm.simplify",
                               "refactor.rewrite.llm.instructed"}
         instructed = next(a for a in listed if a.kind == "refactor.rewrite.llm.instructed")
-        fake.reset(answer("    x"))
+        fake.reset(answer("x"))
         resolved = await client.code_action_resolve_async(instructed)
         assert asked == ["Refactor the selection with the LLM: how?"]
         assert "Rewrite the code as instructed: Simplify" in fake.requests[0].prompt
@@ -108,9 +109,14 @@ async def test_cancel_resolve_cancels_the_llm_request(fake: FakeAnthropic):
         open_document(client, URI, UGLY, language="rust")
         [action] = [a for a in await actions_at(client, 0, 0) if a.kind.endswith(".format")]
         fake.reset(Reply(text="too late", delay_s=10))
-        request = asyncio.ensure_future(client.code_action_resolve_async(action))
+        request = asyncio.ensure_future(
+            client.protocol.send_request_async(types.CODE_ACTION_RESOLVE, action, msg_id="llm-resolve"))
         assert await asyncio.to_thread(fake.wait_for_request)
-        request.cancel()  # pygls' client sends $/cancelRequest
+        started = asyncio.get_running_loop().time()
+        client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id="llm-resolve"))
+        with pytest.raises(JsonRpcRequestCancelled):
+            await asyncio.wait_for(request, 5)
+        assert asyncio.get_running_loop().time() - started < 2  # not the 10 s the server would take
         for _ in range(100):
             ended = [r for token, reports in client.progress_reports.items() for r in reports
                      if str(token).startswith("booster-llm-") and isinstance(r, types.WorkDoneProgressEnd)]
@@ -124,8 +130,8 @@ async def test_without_key_no_llm_actions_and_one_notice(fake: FakeAnthropic, mo
     monkeypatch.delenv(KEY_ENV)
     async with session(caps(), settings(fake), command=SERVER, root=ROOT) as client:
         open_document(client, URI, UGLY, language="rust")
-        assert await actions_at(client, 0, 0) == []
-        assert await actions_at(client, 0, 0) == []
+        assert list(await actions_at(client, 0, 0)) == []
+        assert list(await actions_at(client, 0, 0)) == []
         notices = [m.message for m in client.messages if KEY_ENV in m.message]
         assert notices == [f"booster: LLM features are off: set {KEY_ENV} to enable them "
                            "(formatting and refactoring with WASM modules work without it)"]

@@ -45,6 +45,7 @@ ACTIONS: dict[str, tuple[str, BoosterOperation]] = {
     "instructed": ("Refactor selection as instructed… (LLM)", BoosterOperation.REFACTOR_SIMPLE),
 }
 KINDS = [f"{KIND}.{key}" for key in ACTIONS]
+CODE_ACTION_OPTIONS = types.CodeActionOptions(code_action_kinds=KINDS, resolve_provider=True)
 #: choices offered by window/showMessageRequest when no instruction was given
 INSTRUCTIONS = ["Simplify", "Use early returns", "Add type annotations", "Add error handling", "Add comments"]
 
@@ -200,12 +201,3 @@ async def _with_progress(ls: BoosterLanguageServer, title: str, work: functools.
             ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message=outcome))
             ls.work_done_progress.tokens.pop(token, None)
 
-
-def register(server: BoosterLanguageServer) -> None:
-    """Register codeAction (+ resolve) and the command, and make sure nothing else in the
-    server waits on the LLM (formatting, speculative formatting, diagnostics)."""
-    server.booster.llm_by_default = False
-    server.feature(types.TEXT_DOCUMENT_CODE_ACTION,
-                   types.CodeActionOptions(code_action_kinds=KINDS, resolve_provider=True))(code_actions)
-    server.feature(types.CODE_ACTION_RESOLVE)(resolve)
-    server.command(COMMAND)(refactor_command)
