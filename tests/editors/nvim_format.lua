@@ -1,0 +1,39 @@
+-- Format the current buffer through booster-lsp and write it (headless Neovim >= 0.7).
+-- Usage: BOOSTER_LSP_CMD='["python", "-m", "booster_lsp.lsp"]' nvim --headless --clean FILE -c "luafile nvim_format.lua"
+local function fail(message)
+  io.stderr:write("nvim_format.lua: " .. message .. "\n")
+  vim.cmd("cquit 1")
+end
+
+local cmd = vim.fn.json_decode(os.getenv("BOOSTER_LSP_CMD") or "null")
+if type(cmd) ~= "table" then
+  fail("BOOSTER_LSP_CMD must be a JSON list")
+end
+
+local client_id = vim.lsp.start_client({
+  name = "booster",
+  cmd = cmd,
+  root_dir = vim.fn.getcwd(),
+  on_stderr = function() end,
+})
+if not client_id then
+  fail("could not start booster-lsp")
+end
+vim.lsp.buf_attach_client(0, client_id)
+
+local ready = vim.wait(30000, function()
+  local client = vim.lsp.get_client_by_id(client_id)
+  return client ~= nil and client.server_capabilities ~= nil and client.server_capabilities.documentFormattingProvider ~= nil
+end, 20)
+if not ready then
+  fail("booster-lsp did not initialize")
+end
+
+if vim.lsp.buf.format then
+  vim.lsp.buf.format({ timeout_ms = 30000, id = client_id })
+else
+  vim.lsp.buf.formatting_sync(nil, 30000)
+end
+vim.cmd("write")
+vim.lsp.stop_client(client_id)
+vim.cmd("qall!")
