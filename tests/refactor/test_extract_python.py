@@ -81,5 +81,5 @@ def test_extract_refusals(syntax, code, start, end, message) -> None:
 
 
 def test_other_languages_are_refused_clearly(syntax) -> None:
-    with pytest.raises(TransformationError, match="extract function is implemented for Python only so far, not go"):
-        extract_function(syntax, "go", "package main\n", 1, 1, "f")
+    with pytest.raises(TransformationError, match="do not support 'cobol'"):
+        extract_function(syntax, "cobol", "x\n", 1, 1, "f")

@@ -100,6 +100,26 @@ def test_unknown_refactor_type(booster) -> None:
 
 
 @pytest.mark.parametrize("kind", ["simplify", "inline", "extract_constant"])
-def test_other_languages_refused(booster, kind) -> None:
-    result = booster.transform_sync("let x = 1;\n", "refactor_simple", "javascript", refactor_type=kind, line=1)
-    assert not result.success and "Python only so far, not javascript" in result.error
+def test_other_languages_refused(syntax, kind) -> None:
+    fn = {"simplify": lambda: simplify(syntax, "cobol", "x\n"),
+          "inline": lambda: inline_variable(syntax, "cobol", "x\n", 1, 1),
+          "extract_constant": lambda: extract_constant(syntax, "cobol", "x\n", 1, 1)}[kind]
+    with pytest.raises(TransformationError, match="does not support 'cobol'") as info:
+        fn()
+    assert info.value.kind == "unsupported"
+
+
+@pytest.mark.parametrize(("code", "expected"), [
+    # `x is True` is `x` only when x can only be a bool: every assignment of it is a known boolean
+    ("def f(a):\n    flag = a > 1\n    if flag is True:\n        return 1\n",
+     "def f(a):\n    flag = a > 1\n    if flag:\n        return 1\n"),
+    ("def f(a):\n    flag = a > 1\n    return flag is not True\n", "def f(a):\n    flag = a > 1\n    return not (flag)\n"),
+    ("def f(a):\n    flag = a\n    if flag is True:\n        return 1\n",
+     "def f(a):\n    flag = a\n    if flag is True:\n        return 1\n"),
+    ("def f(flag):\n    return flag is True\n", "def f(flag):\n    return flag is True\n"),
+    ("def f(a):\n    flag = a > 1\n    flag = g()\n    return flag is True\n",
+     "def f(a):\n    flag = a > 1\n    flag = g()\n    return flag is True\n"),
+    ("if (a > 1) is True:\n    pass\n", "if (a > 1):\n    pass\n"),
+])
+def test_simplify_is_true(syntax, code, expected) -> None:
+    assert simplify(syntax, "python", code) == expected

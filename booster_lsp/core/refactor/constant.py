@@ -16,8 +16,13 @@ from booster_lsp.errors import TransformationError
 def extract_constant(syntax: SyntaxService, language: str, code: str, line: int, column: int | None,
                      name: str | None = None, replace_all: bool = True) -> str:
     if language != "python":
-        raise TransformationError(f"extract constant is implemented for Python only so far, not {language}",
-                                  kind="unsupported")
+        from booster_lsp.core.refactor.block_facts import FACTS
+
+        if language in FACTS:
+            from booster_lsp.core.refactor.simple_block import extract_constant_block
+
+            return extract_constant_block(syntax, language, code, line, column, name, replace_all)
+        raise TransformationError(f"extract constant does not support {language!r}", kind="unsupported")
     text = code.encode("utf-8")
     offset = line_col_to_offset(text, line, column)
     caps = run_query(syntax, "python", text, "simplify")

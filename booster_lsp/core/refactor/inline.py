@@ -26,7 +26,13 @@ def _refuse(message: str, line: int | None = None) -> TransformationError:
 def inline_variable(syntax: SyntaxService, language: str, code: str, line: int, column: int | None,
                     name: str | None = None) -> str:
     if language != "python":
-        raise TransformationError(f"inline is implemented for Python only so far, not {language}", kind="unsupported")
+        from booster_lsp.core.refactor.block_facts import FACTS
+
+        if language in FACTS:
+            from booster_lsp.core.refactor.simple_block import inline_block
+
+            return inline_block(syntax, language, code, line, column, name)
+        raise TransformationError(f"inline does not support {language!r}", kind="unsupported")
     text = code.encode("utf-8")
     model = scope_model(syntax, language, text)
     binding = find_binding(model, name, line, column)

@@ -20,7 +20,13 @@ _OPS = re.compile(rb"(==|!=|\bis\s+not\b|\bis\b)")
 def simplify(syntax: SyntaxService, language: str, code: str, start_line: int | None = None,
              end_line: int | None = None) -> str:
     if language != "python":
-        raise TransformationError(f"simplify is implemented for Python only so far, not {language}", kind="unsupported")
+        from booster_lsp.core.refactor.block_facts import FACTS
+
+        if language in FACTS:
+            from booster_lsp.core.refactor.simple_block import simplify_block
+
+            return simplify_block(syntax, language, code, start_line, end_line)
+        raise TransformationError(f"simplify does not support {language!r}", kind="unsupported")
     text = code.encode("utf-8")
     for _ in range(8):  # rewrites can enable each other (else-after-return, then a bool return)
         lo = line_col_to_offset(text, start_line) if start_line else 0
@@ -38,6 +44,7 @@ def _edits(syntax: SyntaxService, text: bytes, lo: int, hi: int) -> list[tuple[i
     for s_, e_ in list(boolean):  # `(a > 1)` is boolean too
         if text[s_ - 1:s_] == b"(" and text[e_:e_ + 1] == b")":
             boolean.add((s_ - 1, e_ + 1))
+    _known_bool_names(syntax, text, caps, boolean)
     impure = [(c.start_byte, c.end_byte) for c in caps if c.name == "impure"]
     matches: dict[int, dict[str, tuple[int, int]]] = {}
     for c in caps:
@@ -104,3 +111,31 @@ def _edits(syntax: SyntaxService, text: bytes, lo: int, hi: int) -> list[tuple[i
             positive = (src(right) == "True") == (op.group(1).strip() in (b"==", b"is"))
             add(m["compare_bool"], src(left) if positive else f"not ({src(left)})")
     return edits
+
+
+def _known_bool_names(syntax: SyntaxService, text: bytes, caps: list, boolean: set[tuple[int, int]]) -> None:
+    """Add to `boolean` the names that can only hold a bool: every binding of the name in its scope
+    is a plain `name = <known boolean>` (so `flag is True` ≡ `flag`). Parameters, loop targets,
+    augmented or tuple assignments, globals and names without a binding here are not known."""
+    from booster_lsp.core.refactor.scopes import scope_model
+
+    assigns = {}
+    for c in caps:
+        if c.name == "lhs":
+            assigns.setdefault(c.match_id, {})["lhs"] = c
+        elif c.name == "rhs":
+            assigns.setdefault(c.match_id, {})["rhs"] = c
+    rhs_of = {m["lhs"].start_byte: (m["rhs"].start_byte, m["rhs"].end_byte) for m in assigns.values()
+              if "lhs" in m and "rhs" in m}
+    candidates = [c for c in caps if c.name == "left" and c.kind == "identifier"]
+    if not candidates:
+        return
+    model = scope_model(syntax, "python", text)
+    for c in candidates:
+        occ = model.occurrence_at(c.start_byte)
+        b = occ.binding if occ is not None else None
+        if b is None or not b.defined or b.kind != "variable" or b.scope.globals or b.scope is model.module:
+            continue
+        stores = [o for o in b.occurrences if o.role != "ref"]
+        if stores and all(o.role == "store" and rhs_of.get(o.start) in boolean for o in stores):
+            boolean.add((c.start_byte, c.end_byte))
