@@ -11,13 +11,15 @@ import argparse
 import asyncio
 import logging
 import sys
+import threading
 from contextvars import ContextVar
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, BinaryIO, Callable, TypeVar
 
 from lsprotocol import types
+from pygls.io_ import StdoutWriter, run_async
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.uris import to_fs_path
@@ -33,6 +35,7 @@ from booster_lsp.lsp.handlers import commands, diagnostics, documents, formattin
 from booster_lsp.lsp.log_forwarding import ClientLogHandler, configure_logging, set_level
 from booster_lsp.lsp.settings import SettingsManager
 from booster_lsp.lsp.speculative import SpeculativeFormatter
+from booster_lsp.lsp.transport import ThreadedStdinReader
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -144,6 +147,24 @@ class BoosterLanguageServer(LanguageServer):
             self.booster.warm_up(languages)
         except Exception as error:  # noqa: BLE001 - reported when a request needs the module
             log.warning("warm-up failed: %s", error)
+
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+        """stdio with a whole-message reader thread (see lsp/transport.py)."""
+        self._stop_event = threading.Event()
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+
+        async def serve() -> None:
+            reader = ThreadedStdinReader(stdin or sys.stdin.buffer, asyncio.get_running_loop())
+            await run_async(self._stop_event, reader, self.protocol, log, self.report_server_error)
+
+        try:
+            asyncio.run(serve())
+        except BrokenPipeError:
+            log.error("connection to the client lost; shutting down")
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            self.shutdown()
 
     # ------------------------------------------------------------------ services for handlers
     def request_snapshot(self, uri: str) -> DocumentSnapshot | None:

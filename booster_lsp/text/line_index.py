@@ -11,10 +11,14 @@ import bisect
 import re
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
+#: Characters ``str.splitlines`` breaks at but LSP does not.
+OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def split_lines(text: str) -> list[str]:
     """Lines of ``text`` with their line endings kept; ``"".join`` gives ``text`` back."""
+    if OTHER_BREAKS.search(text) is None:
+        return text.splitlines(keepends=True)  # the same lines, split in C
     lines: list[str] = []
     start = 0
     for match in LINE_BREAK.finditer(text):

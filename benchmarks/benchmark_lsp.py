@@ -1,0 +1,249 @@
+"""LSP round-trip formatting latency: booster-lsp against Ruff's native `ruff server`.
+
+Both servers are spawned and driven by the same minimal JSON-RPC client over stdio, on the
+same ~300-line Python file, in the same run:
+
+- cache miss: the document changes (a new first line), then textDocument/formatting is
+  sent at once; the time is request -> response;
+- format-on-save after an idle pause: the document changes, the client stays idle for
+  ``--idle`` seconds (longer than booster's speculative_idle_ms), then requests formatting;
+- cold start: spawn -> initialize -> didOpen -> first formatting response.
+
+Also prints the in-process module time (WASMBooster, cache off) for reference.
+Usage: python benchmarks/benchmark_lsp.py [--runs 50] [--idle-runs 20] [--cold-runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = Path(__import__("shlex").__file__)  # the stdlib's shlex.py: 350 lines of real code
+
+
+class Client:
+    """Blocking JSON-RPC over a subprocess' stdio; answers server->client requests with null."""
+
+    def __init__(self, command: list[str]) -> None:
+        self.process = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=ROOT
+        )
+        self.next_id = 0
+
+    def send(self, message: dict) -> None:
+        body = json.dumps(message).encode()
+        self.process.stdin.write(b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+        self.process.stdin.flush()
+
+    def receive(self) -> dict:
+        length = 0
+        while True:
+            line = self.process.stdout.readline()
+            if not line:
+                raise RuntimeError("server exited")
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":")[1])
+            elif line in (b"\r\n", b"\n"):
+                return json.loads(self.process.stdout.read(length))
+
+    def request(self, method: str, params: dict | None) -> dict:
+        self.next_id += 1
+        request_id = self.next_id
+        self.send({"jsonrpc": "2.0", "id": request_id, "method": method, "params": params})
+        while True:
+            message = self.receive()
+            if message.get("id") == request_id and "method" not in message:
+                if "error" in message:
+                    raise RuntimeError(f"{method}: {message['error']}")
+                return message.get("result")
+            if "id" in message and "method" in message:  # a request from the server
+                items = (message.get("params") or {}).get("items")
+                result = [None] * len(items) if message["method"] == "workspace/configuration" else None
+                self.send({"jsonrpc": "2.0", "id": message["id"], "result": result})
+
+    def notify(self, method: str, params: dict | None) -> None:
+        self.send({"jsonrpc": "2.0", "method": method, "params": params})
+
+    def initialize(self) -> None:
+        capabilities = {
+            "general": {"positionEncodings": ["utf-8", "utf-16"]},
+            "textDocument": {"formatting": {}, "synchronization": {}},
+            "workspace": {"configuration": False},
+        }
+        self.request(
+            "initialize", {"processId": os.getpid(), "rootUri": ROOT.as_uri(), "capabilities": capabilities}
+        )
+        self.notify("initialized", {})
+
+    def close(self) -> None:
+        try:
+            self.request("shutdown", None)
+            self.notify("exit", None)
+            self.process.wait(timeout=10)
+        except Exception:  # noqa: BLE001
+            self.process.kill()
+
+
+URI = (ROOT / "bench_sample.py").as_uri()
+FORMAT = {"textDocument": {"uri": URI}, "options": {"tabSize": 4, "insertSpaces": True}}
+
+
+def open_document(client: Client, text: str) -> None:
+    client.notify(
+        "textDocument/didOpen", {"textDocument": {"uri": URI, "languageId": "python", "version": 1, "text": text}}
+    )
+
+
+def change(client: Client, version: int, text: str) -> None:
+    client.notify(
+        "textDocument/didChange",
+        {"textDocument": {"uri": URI, "version": version}, "contentChanges": [{"text": text}]},
+    )
+
+
+def timed_format(client: Client) -> tuple[float, int]:
+    started = time.perf_counter()
+    edits = client.request("textDocument/formatting", FORMAT)
+    return (time.perf_counter() - started) * 1000, len(edits or [])
+
+
+def variant(text: str, number: int) -> str:
+    """A new revision: the whole messy file with a new first line."""
+    return f"# revision {number}\n{text}"
+
+
+def edited(formatted: str, number: int) -> str:
+    """A formatted file after a typical edit: an unformatted statement typed into the last
+    function's body (the rest of the file is already formatted)."""
+    lines = formatted.splitlines(keepends=True)
+    body = max(index for index, line in enumerate(lines) if line.startswith("def ")) + 1
+    return "".join(lines[:body] + [f"    value_{number}  =  {{'n':{number}}}\n"] + lines[body:])
+
+
+def warm(command: list[str], text: str, formatted: str, runs: int, idle_runs: int, idle: float) -> dict[str, list[float]]:
+    client = Client(command)
+    client.initialize()
+    open_document(client, text)
+    for _ in range(5):
+        timed_format(client)  # warm-up: module loaded, instances created
+    version = 1
+    results: dict[str, list[float]] = {"miss": [], "miss_edit": [], "save": []}
+    for number in range(runs):
+        version += 1
+        change(client, version, variant(text, number))
+        elapsed, edits = timed_format(client)
+        assert edits > 0
+        results["miss"].append(elapsed)
+    for number in range(runs):
+        version += 1
+        change(client, version, edited(formatted, number))
+        elapsed, edits = timed_format(client)
+        assert edits >= 1, edits
+        results["miss_edit"].append(elapsed)
+    for number in range(idle_runs):
+        version += 1
+        change(client, version, edited(formatted, 10_000 + number))
+        time.sleep(idle)
+        elapsed, edits = timed_format(client)
+        assert edits >= 1, edits
+        results["save"].append(elapsed)
+    client.close()
+    return results
+
+
+def cold(command: list[str], text: str, runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        client = Client(command)
+        client.initialize()
+        open_document(client, text)
+        client.request("textDocument/formatting", FORMAT)
+        times.append((time.perf_counter() - started) * 1000)
+        client.close()
+    return times
+
+
+def module_time(text: str, runs: int, make) -> tuple[list[float], str]:
+    """In-process WASMBooster time (cache off) for the same revisions; and the formatted text."""
+    sys.path.insert(0, str(ROOT))
+    from booster_lsp import BoosterConfig, WASMBooster
+
+    booster = WASMBooster(BoosterConfig(cache_enabled=False), stats_path=None)
+    formatted = booster.transform_sync(text, "format", "python").transformed_code
+    times = []
+    for number in range(runs):
+        revision = make(text, formatted, number)
+        started = time.perf_counter()
+        booster.transform_sync(revision, "format", "python")
+        times.append((time.perf_counter() - started) * 1000)
+    return times, formatted
+
+
+def p95(values: list[float]) -> float:
+    return sorted(values)[max(0, int(round(0.95 * len(values))) - 1)]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--idle-runs", type=int, default=20)
+    parser.add_argument("--cold-runs", type=int, default=5)
+    parser.add_argument("--idle", type=float, default=0.6, help="idle pause before format-on-save, seconds")
+    args = parser.parse_args()
+
+    ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
+    if ruff is None:
+        sys.exit("ruff is not installed (pip install ruff): it is the peer of this benchmark")
+    servers = {
+        "booster-lsp": [sys.executable, "-m", "booster_lsp.lsp", "--log-level", "warning"],
+        "ruff server": [ruff, "server"],
+    }
+    text = SAMPLE.read_text()
+    print(f"file: {SAMPLE} ({len(text.splitlines())} lines); ruff {subprocess.check_output([ruff, '--version'], text=True).strip()}")
+    modules, formatted = module_time(text, args.runs, lambda text, formatted, n: variant(text, n))
+    modules_edit, _ = module_time(text, args.runs, lambda text, formatted, n: edited(formatted, n))
+    results = {}
+    for name, command in servers.items():
+        results[name] = warm(command, text, formatted, args.runs, args.idle_runs, args.idle)
+        results[name]["cold"] = cold(command, text, args.cold_runs)
+
+    rows = [
+        ("Ruff formatter in WASM, in process, messy file (cache off)", modules, None),
+        ("Ruff formatter in WASM, in process, one-line edit (cache off)", modules_edit, None),
+    ]
+    for label, key in [
+        ("LSP formatting, changed messy document (cache miss)", "miss"),
+        ("LSP formatting, one-line edit in a formatted document (cache miss)", "miss_edit"),
+        ("LSP format-on-save after an idle pause", "save"),
+        ("cold start: spawn -> first formatting response", "cold"),
+    ]:
+        for name in servers:
+            rows.append((f"{label} — {name}", results[name][key], key))
+    width = max(len(label) for label, _, _ in rows)
+    print(f"\n{'measurement':<{width}}  {'median ms':>10}  {'p95 ms':>8}  {'n':>4}")
+    for label, values, _ in rows:
+        print(f"{label:<{width}}  {statistics.median(values):>10.3f}  {p95(values):>8.3f}  {len(values):>4}")
+    print()
+    for key, module in (("miss", modules), ("miss_edit", modules_edit)):
+        ours = statistics.median(results["booster-lsp"][key])
+        ratio = ours / statistics.median(results["ruff server"][key])
+        print(f"cache miss ({key}): booster-lsp / ruff server = {ratio:.2f}x (target <= 3x); "
+              f"LSP overhead over the module = {ours - statistics.median(module):.3f} ms (target <= 0.3 ms)")
+    save = statistics.median(results["booster-lsp"]["save"])
+    print(f"format-on-save: booster-lsp median {save:.3f} ms vs ruff server "
+          f"{statistics.median(results['ruff server']['save']):.3f} ms (target <= 0.3 ms and faster than ruff)")
+    print(f"cold start: booster-lsp median {statistics.median(results['booster-lsp']['cold']):.0f} ms (target <= 400 ms)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
