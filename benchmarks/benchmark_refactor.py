@@ -4,6 +4,9 @@ rename, warm: the document's scope model is cached (same text, as in an editor b
   each run renames a different function-local variable;
 rename, cold: a new text every run (parse + refactor query + resolution + edits);
 extract function, warm / cold: likewise, on statements inside functions.
+extract function in JavaScript, TypeScript, Go and Rust: a ~2,000-line file made of copies of the
+multiple_values fixture of tests/fixtures/refactor/<language>/, extracting in the middle copy
+(warm: same text; cold: a new text each run).
 Targets (docs/DESIGN.md §11 and issue #6): rename ≤ 20 ms median warm, extract ≤ 30 ms.
 """
 
@@ -24,6 +27,31 @@ from booster_lsp.core.refactor.extract import extract_function  # noqa: E402
 from booster_lsp.core.refactor.rename import rename  # noqa: E402
 
 PATH = Path(sysconfig.get_paths()["stdlib"]) / "logging" / "__init__.py"
+FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "refactor"
+#: (language, fixture, function name, first and last line of the selection inside the fixture)
+BLOCK_CASES = [
+    ("javascript", "multiple_values.js", "stats", 2, 5),
+    ("typescript", "multiple_values.ts", "stats", 2, 6),
+    ("go", "multiple_values.go", "stats", 6, 11),
+    ("rust", "multiple_values.rs", "stats", 2, 8),
+]
+
+
+def block_file(language: str, fixture: str, fn: str, start: int, end: int, lines: int = 2000) -> tuple[str, int, int]:
+    """Copies of the fixture's function (renamed fn0, fn1, ...) up to ~`lines` lines; the selection
+    in the middle copy."""
+    source = (FIXTURES / language / fixture).read_text()
+    head, _, _ = source.partition(f"func {fn}" if language == "go" else f"fn {fn}" if language == "rust"
+                                  else f"function {fn}")
+    body = source[len(head):]
+    body = body.split("\nfunc main" if language == "go" else "\nfn main" if language == "rust" else f"\n{fn}(")[0]
+    n = max(1, lines // (body.count("\n") + 1))
+    head_lines = head.count("\n")
+    copies = [body.replace(fn, f"{fn}{i}", 1) for i in range(n)]
+    middle = n // 2
+    offset = head_lines + sum(c.count("\n") + 1 for c in copies[:middle])
+    first_line = source[: source.index(body)].count("\n") + 1
+    return head + "\n".join(copies), offset + start - first_line + 1, offset + end - first_line + 1
 
 
 def median_ms(fn, runs: int) -> float:
@@ -71,6 +99,14 @@ def main() -> None:
     print(f"{'rename via WASMBooster.transform_sync (warm)':<46}{api:>10.2f}{'':>10}")
     print(f"{'extract function, warm':<46}{ewarm:>10.2f}{'≤ 30':>10}")
     print(f"{'extract function, cold':<46}{ecold:>10.2f}{'':>10}")
+    for language, fixture, fn, start, end in BLOCK_CASES:
+        text, s0, e0 = block_file(language, fixture, fn, start, end)
+        extract_function(syntax, language, text, s0, e0, "extracted")  # warm up (and check it works)
+        bwarm = median_ms(lambda i: extract_function(syntax, language, text, s0, e0, "extracted"), 30)
+        bcold = median_ms(lambda i: extract_function(syntax, language, text + f"\n// {i}\n", s0, e0, "extracted"), 10)
+        n = text.count("\n")
+        print(f"{f'extract function {language} ({n} lines), warm':<46}{bwarm:>10.2f}{'≤ 30':>10}")
+        print(f"{f'extract function {language} ({n} lines), cold':<46}{bcold:>10.2f}{'':>10}")
 
 
 if __name__ == "__main__":

@@ -324,7 +324,12 @@ class _Extraction:
 
     def annotate(self, params: list[Var], returns: list[Var]) -> None:
         lang = self.language
-        untyped_ok = lang in JS_LIKE and (lang not in TYPED or not self._has_annotations())
+        untyped: list[bool] = []
+
+        def untyped_ok() -> bool:  # plain JS-style TypeScript (no annotation anywhere) may stay untyped
+            if not untyped:
+                untyped.append(lang in JS_LIKE and (lang not in TYPED or not self._has_annotations()))
+            return untyped[0]
         for v in {id(v): v for v in params + returns}.values():
             node = self.tree.at(v.decl, v.decl + len(v.name.encode()))
             if lang == "rust" and node is not None:
@@ -337,7 +342,7 @@ class _Extraction:
                 v.decl_kind = self.tree.src(decl).split()[0] if decl is not None else "let"
             if lang in TYPED:
                 v.type = self.types.type_of(v.binding)
-                if v.type is None and not untyped_ok:
+                if v.type is None and not untyped_ok():
                     line = line_of(self.text, v.decl)
                     why = ("declare it with a type annotation" if lang in JS_LIKE else
                            "declare it with an explicit type (`var x T`)" if lang == "go" else
@@ -353,8 +358,9 @@ class _Extraction:
                     v.pass_as = "&mut " if v.mut else "&"
 
     def _has_annotations(self) -> bool:
-        return bool(re.search(rb":\s*[A-Za-z_{\[(]", self.text)) and any(
-            n.kind == "type_annotation" for n in node_tree(self.syntax, self.language, self.text).nodes)
+        from booster_lsp.core.refactor.scopes import run_query
+
+        return bool(run_query(self.syntax, self.language, self.text, "annotations", "(type_annotation) @t"))
 
     # ------------------------------------------------------------------ output
     def generate(self) -> str:
