@@ -16,7 +16,7 @@ and the variable named.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from booster_lsp.core.refactor.block_facts import FACTS, JS_LIKE, TYPED
 from booster_lsp.core.refactor.extract import Selection, _dedent, select_lines
