@@ -78,9 +78,7 @@ class Client:
             "textDocument": {"formatting": {}, "synchronization": {}},
             "workspace": {"configuration": False},
         }
-        self.request(
-            "initialize", {"processId": os.getpid(), "rootUri": ROOT.as_uri(), "capabilities": capabilities}
-        )
+        self.request("initialize", {"processId": os.getpid(), "rootUri": ROOT.as_uri(), "capabilities": capabilities})
         self.notify("initialized", {})
 
     def close(self) -> None:
@@ -128,7 +126,9 @@ def edited(formatted: str, number: int) -> str:
     return "".join(lines[:body] + [f"    value_{number}  =  {{'n':{number}}}\n"] + lines[body:])
 
 
-def warm(command: list[str], text: str, formatted: str, runs: int, idle_runs: int, idle: float) -> dict[str, list[float]]:
+def warm(
+    command: list[str], text: str, formatted: str, runs: int, idle_runs: int, idle: float
+) -> dict[str, list[float]]:
     client = Client(command)
     client.initialize()
     open_document(client, text)
@@ -208,7 +208,9 @@ def main() -> int:
         "ruff server": [ruff, "server"],
     }
     text = SAMPLE.read_text()
-    print(f"file: {SAMPLE} ({len(text.splitlines())} lines); ruff {subprocess.check_output([ruff, '--version'], text=True).strip()}")
+    print(
+        f"file: {SAMPLE} ({len(text.splitlines())} lines); ruff {subprocess.check_output([ruff, '--version'], text=True).strip()}"
+    )
     modules, formatted = module_time(text, args.runs, lambda text, formatted, n: variant(text, n))
     modules_edit, _ = module_time(text, args.runs, lambda text, formatted, n: edited(formatted, n))
     results = {}
@@ -236,12 +238,18 @@ def main() -> int:
     for key, module in (("miss", modules), ("miss_edit", modules_edit)):
         ours = statistics.median(results["booster-lsp"][key])
         ratio = ours / statistics.median(results["ruff server"][key])
-        print(f"cache miss ({key}): booster-lsp / ruff server = {ratio:.2f}x (target <= 3x); "
-              f"LSP overhead over the module = {ours - statistics.median(module):.3f} ms (target <= 0.3 ms)")
+        print(
+            f"cache miss ({key}): booster-lsp / ruff server = {ratio:.2f}x (target <= 3x); "
+            f"LSP overhead over the module = {ours - statistics.median(module):.3f} ms (target <= 0.3 ms)"
+        )
     save = statistics.median(results["booster-lsp"]["save"])
-    print(f"format-on-save: booster-lsp median {save:.3f} ms vs ruff server "
-          f"{statistics.median(results['ruff server']['save']):.3f} ms (target <= 0.3 ms and faster than ruff)")
-    print(f"cold start: booster-lsp median {statistics.median(results['booster-lsp']['cold']):.0f} ms (target <= 400 ms)")
+    print(
+        f"format-on-save: booster-lsp median {save:.3f} ms vs ruff server "
+        f"{statistics.median(results['ruff server']['save']):.3f} ms (target <= 0.3 ms and faster than ruff)"
+    )
+    print(
+        f"cold start: booster-lsp median {statistics.median(results['booster-lsp']['cold']):.0f} ms (target <= 400 ms)"
+    )
     return 0
 
 

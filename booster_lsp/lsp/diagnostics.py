@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -44,19 +45,101 @@ class DiagnosticSource(Protocol):
     def close(self, uri: str) -> None: ...
 
 
+def _common_prefix(a: bytes, b: bytes) -> int:
+    """Length of the common prefix, by bisection on slice comparisons (memcmp speed)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[:middle] == b[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _common_suffix(a: bytes, b: bytes, limit: int) -> int:
+    low, high = 0, limit
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[len(a) - middle :] == b[len(b) - middle :]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+class SyntaxModuleSource:
+    """Syntax errors from our tree-sitter module (core.syntax.SyntaxService) for Python,
+    JavaScript(React), TypeScript(React), Go and Rust: one tree per open document, updated
+    incrementally with the byte range that changed since the last collection."""
+
+    name = "syntax"
+
+    def __init__(self, booster: WASMBooster) -> None:
+        self.booster = booster
+        self._texts: dict[str, bytes] = {}  # what the service's tree holds, per document
+        self._lock = threading.Lock()
+
+    def supports(self, language: str | None) -> bool:
+        from booster_lsp.core.syntax import SyntaxService
+
+        return language is not None and SyntaxService.supports(language)
+
+    def collect(self, snapshot: DocumentSnapshot) -> list[Finding]:
+        if not self.supports(snapshot.language):
+            return []
+        data = snapshot.text.encode("utf-8")
+        try:
+            with self._lock:
+                service = self.booster.syntax
+                old = self._texts.get(snapshot.uri)
+                if old is None:
+                    service.open(snapshot.uri, snapshot.language, data)
+                elif old != data:
+                    start = _common_prefix(old, data)
+                    suffix = _common_suffix(old, data, min(len(old), len(data)) - start)
+                    service.edit(snapshot.uri, start, len(old) - suffix, data[start : len(data) - suffix])
+                self._texts[snapshot.uri] = data
+                issues = service.errors(snapshot.uri)
+        except (BoosterError, ValueError) as error:
+            self._texts.pop(snapshot.uri, None)
+            log.warning("syntax diagnostics for %s: %s", snapshot.uri, error)
+            return []
+        index = snapshot.index
+        return [
+            Finding(
+                index.offset_of_byte(issue.start_byte),
+                index.offset_of_byte(issue.end_byte),
+                issue.message,
+                code=f"syntax-{issue.kind}",
+            )
+            for issue in issues
+        ]
+
+    def close(self, uri: str) -> None:
+        with self._lock:
+            if self._texts.pop(uri, None) is not None:
+                try:
+                    self.booster.syntax.close(uri)
+                except BoosterError:
+                    pass
+
+
 class FormatErrorSource:
-    """Syntax errors as reported by the format modules (Ruff, dprint, gofmt, rustfmt).
+    """Syntax errors as reported by the format modules (Ruff, dprint, gofmt, rustfmt), for
+    the languages the syntax module does not parse (JSON, Markdown, TOML, ...).
 
     The module reports a point (1-based line and column); the diagnostic covers the
     character there, or is empty at the end of a line."""
 
     name = "format"
 
-    def __init__(self, booster: WASMBooster) -> None:
+    def __init__(self, booster: WASMBooster, skip: SyntaxModuleSource | None = None) -> None:
         self.booster = booster
+        self.skip = skip
 
     def collect(self, snapshot: DocumentSnapshot) -> list[Finding]:
-        if snapshot.language is None:
+        if snapshot.language is None or (self.skip is not None and self.skip.supports(snapshot.language)):
             return []
         try:
             if self.booster.format_provider(snapshot.language) is None:

@@ -29,7 +29,7 @@ from booster_lsp.config import BoosterConfig
 from booster_lsp.core.booster import WASMBooster
 from booster_lsp.lsp import capabilities
 from booster_lsp.lsp.capabilities import ClientFeatures
-from booster_lsp.lsp.diagnostics import DiagnosticsEngine, FormatErrorSource
+from booster_lsp.lsp.diagnostics import DiagnosticsEngine, FormatErrorSource, SyntaxModuleSource
 from booster_lsp.lsp.document_store import DocumentSnapshot, DocumentStore
 from booster_lsp.lsp.handlers import commands, diagnostics, documents, formatting, llm_actions, settings
 from booster_lsp.lsp.log_forwarding import ClientLogHandler, configure_logging, set_level
@@ -86,6 +86,12 @@ class BoosterProtocol(LanguageServerProtocol):
     def _handle_request(self, msg_id, method_name, params):
         document = getattr(params, "text_document", None)
         snapshot = self._server.documents.get(document.uri) if document is not None else None
+        if method_name == types.TEXT_DOCUMENT_FORMATTING and snapshot is not None:
+            edits = self._server.speculative.ready_edits(snapshot)
+            if edits is not None:  # format-on-save after an idle pause: answer at once, no task
+                log.debug("formatting %s v%s: answered from speculative formatting", snapshot.uri, snapshot.version)
+                self._send_response(msg_id, result=edits)
+                return
         token = ARRIVAL_SNAPSHOT.set(snapshot)  # copied into the handler's task context
         try:
             super()._handle_request(msg_id, method_name, params)
@@ -122,7 +128,8 @@ class BoosterLanguageServer(LanguageServer):
         self.executor = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="booster-worker")
         self.settings = SettingsManager(self)
         self.speculative = SpeculativeFormatter(self)
-        self.diagnostics = DiagnosticsEngine(self, [FormatErrorSource(self.booster)])
+        syntax = SyntaxModuleSource(self.booster)
+        self.diagnostics = DiagnosticsEngine(self, [syntax, FormatErrorSource(self.booster, skip=syntax)])
         self.fixed_log_level = log_level  # --log-level wins over settings
         self.log_handler = ClientLogHandler(self)
         logging.getLogger("booster_lsp").addHandler(self.log_handler)

@@ -8,6 +8,7 @@ its previous value; the server never dies from settings.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
@@ -84,6 +85,10 @@ class SettingsManager:
                 config = config.model_copy(update={top: getattr(previous, top)})
             self.report(error)
         self._install(config)
+
+    def pull_soon(self) -> None:
+        """Start ``pull`` without waiting for the client's answer (keeps the task alive)."""
+        self._pull_task = asyncio.ensure_future(self.pull())
 
     async def pull(self) -> None:
         """Ask the client for the ``booster`` section (workspace/configuration)."""

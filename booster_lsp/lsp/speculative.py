@@ -91,6 +91,27 @@ class SpeculativeFormatter:
         self.served += 1
         return outcome
 
+    def ready_edits(self, snapshot: DocumentSnapshot) -> list | None:
+        """The edits of a finished, successful speculative format of exactly this snapshot
+        and settings (the synchronous fast path for format-on-save), else ``None``."""
+        entry = self._entries.get(snapshot.uri)
+        if (
+            entry is None
+            or entry.future is None
+            or not entry.future.done()
+            or entry.future.cancelled()
+            or entry.future.exception() is not None
+            or entry.revision != snapshot.revision
+            or entry.generation != self.server.settings.generation
+            or not self.server.documents.is_current(snapshot)
+        ):
+            return None
+        outcome = entry.future.result()
+        if not outcome.ok:
+            return None  # the regular path explains the error to the user
+        self.served += 1
+        return outcome.edits
+
     def cancel(self, uri: str) -> None:
         entry = self._entries.pop(uri, None)
         if entry is None:

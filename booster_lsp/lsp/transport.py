@@ -9,6 +9,7 @@ so the process exits on ``exit`` without waiting for stdin to close.
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 from typing import BinaryIO
 
@@ -28,23 +29,38 @@ class ThreadedStdinReader:
             self.items.put_nowait(item)
 
     def _read(self) -> None:
-        stdin = self.stdin
+        # os.read on the file descriptor: no BufferedReader lock is held while blocked, so
+        # interpreter shutdown never waits on (or trips over) this daemon thread.
+        fd = self.stdin.fileno()
+        buffer = bytearray()
         try:
             while True:
                 items: list[bytes] = []
                 length = 0
-                while True:
-                    line = stdin.readline()
-                    if not line:
-                        items.append(b"")
-                        self.loop.call_soon_threadsafe(self._deliver, items)
-                        return
+                while True:  # header lines up to the blank line
+                    newline = buffer.find(b"\n")
+                    while newline < 0:
+                        chunk = os.read(fd, 65536)
+                        if not chunk:
+                            self.loop.call_soon_threadsafe(self._deliver, [b""])
+                            return
+                        buffer += chunk
+                        newline = buffer.find(b"\n")
+                    line = bytes(buffer[: newline + 1])
+                    del buffer[: newline + 1]
                     items.append(line)
                     if line.lower().startswith(b"content-length:"):
                         length = int(line.split(b":", 1)[1])
                     elif not line.strip():
                         break
-                items.append(stdin.read(length) if length else b"")
+                while len(buffer) < length:
+                    chunk = os.read(fd, max(65536, length - len(buffer)))
+                    if not chunk:
+                        self.loop.call_soon_threadsafe(self._deliver, [b""])
+                        return
+                    buffer += chunk
+                items.append(bytes(buffer[:length]))
+                del buffer[:length]
                 self.loop.call_soon_threadsafe(self._deliver, items)
         except (OSError, ValueError, RuntimeError):  # stdin closed, or the loop is gone
             try:

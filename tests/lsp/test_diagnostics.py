@@ -1,4 +1,7 @@
-"""Syntax-error diagnostics: pushed on open/change (debounced), cleared on close, and pulled."""
+"""Syntax-error diagnostics: pushed on open/change (debounced), cleared on close, and pulled.
+
+Python, JavaScript, TypeScript, Go and Rust are parsed by our tree-sitter module (one tree
+per open document, updated incrementally); other languages report the format module's error."""
 
 import pytest
 from lsprotocol import types
@@ -16,12 +19,12 @@ from conftest import (
 URI = "file:///work/broken.py"
 
 
-def syntax_error(start, end, message):
+def syntax_error(start, end, message, code="syntax-error"):
     return types.Diagnostic(
         range=types.Range(types.Position(*start), types.Position(*end)),
         message=message,
         severity=types.DiagnosticSeverity.Error,
-        code="syntax-error",
+        code=code,
         source="booster",
     )
 
@@ -30,46 +33,62 @@ async def test_pushed_on_open_and_change_and_cleared_on_close():
     async with session(init_options={**QUIET, "diagnosticsDebounceMs": 50}) as client:
         open_document(client, URI, "def f(:\n    pass\n")
         assert await wait_for_diagnostics(client, URI) == [
-            syntax_error((0, 6), (0, 7), "Expected a parameter or the end of the parameter list")
+            syntax_error((0, 6), (0, 6), "expected ')'", "syntax-missing")
         ]
 
         client.diagnostics.pop(URI)
-        change_document(client, URI, 2, "def f():\n    pass\n")
-        assert await wait_for_diagnostics(client, URI) == []
+        change_document(client, URI, 2, ")", types.Range(types.Position(0, 6), types.Position(0, 6)))
+        assert await wait_for_diagnostics(client, URI) == []  # incremental change: "def f():"
 
         client.diagnostics.pop(URI)
         change_document(client, URI, 3, "x = (1,\n")
-        assert await wait_for_diagnostics(client, URI) == [syntax_error((1, 0), (1, 0), "unexpected EOF while parsing")]
+        assert await wait_for_diagnostics(client, URI) == [syntax_error((0, 0), (0, 7), "unexpected ','")]
 
         client.diagnostics.pop(URI)
         client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(URI)))
         assert await wait_for_diagnostics(client, URI) == []
 
 
-@pytest.mark.parametrize("encoding", ["utf-16", "utf-8"])
-async def test_pulled_diagnostic_range_after_wide_characters(encoding):
+@pytest.mark.parametrize(("encoding", "end"), [("utf-16", 15), ("utf-8", 19)])
+async def test_pulled_diagnostic_range_after_wide_characters(encoding, end):
     text = "s = '😀中'  +  (\n"
     async with session(capabilities(encoding, pull=True), QUIET) as client:
         uri = "file:///work/wide.py"
         open_document(client, uri, text)
-        diagnostics = await pull_diagnostics(client, uri)
-        assert diagnostics == [syntax_error((1, 0), (1, 0), "unexpected EOF while parsing")]
+        assert await pull_diagnostics(client, uri) == [syntax_error((0, 0), (0, end), "unexpected '('")]
         assert client.diagnostics == {}  # a client that pulls gets nothing pushed
 
 
-@pytest.mark.parametrize(("encoding", "character"), [("utf-16", 22), ("utf-8", 26)])
-async def test_typescript_error_column_in_client_units(encoding, character):
-    text = "let s = '中文'; let x = {1\n"
+@pytest.mark.parametrize(("encoding", "character"), [("utf-16", 32), ("utf-8", 36)])
+async def test_rust_error_column_in_client_units(encoding, character):
     async with session(capabilities(encoding, pull=True), QUIET) as client:
-        uri = "file:///work/a.ts"
-        open_document(client, uri, text, "typescript")
+        uri = "file:///work/main.rs"
+        open_document(client, uri, 'fn main() { let s = "中文"; let x = ; }\n', "rust")
         assert await pull_diagnostics(client, uri) == [
-            syntax_error((0, character), (0, character + 1), "Expected ',', got '<eof>'")
+            syntax_error((0, character), (0, character + 1), "unexpected '='")
         ]
 
 
-async def test_go_error_at_end_of_file_is_clamped_to_the_line():
+async def test_unchanged_document_gives_an_unchanged_report():
     async with session(capabilities(pull=True), QUIET) as client:
         uri = "file:///work/a.go"
         open_document(client, uri, "package main\nfunc main() {\n", "go")
-        assert await pull_diagnostics(client, uri) == [syntax_error((1, 13), (1, 13), "expected '}', found 'EOF'")]
+        first = await client.text_document_diagnostic_async(
+            types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri))
+        )
+        assert list(first.items) == [syntax_error((1, 12), (1, 13), "unexpected '{'")]
+        second = await client.text_document_diagnostic_async(
+            types.DocumentDiagnosticParams(
+                text_document=types.TextDocumentIdentifier(uri), previous_result_id=first.result_id
+            )
+        )
+        assert second.kind == "unchanged" and second.result_id == first.result_id
+
+
+async def test_languages_without_a_grammar_report_the_format_module_error():
+    async with session(capabilities(pull=True), QUIET) as client:
+        uri = "file:///work/a.json"
+        open_document(client, uri, '{"a": 1,,}\n', "json")
+        assert await pull_diagnostics(client, uri) == [
+            syntax_error((0, 8), (0, 9), "Line 1, column 9: Unexpected token in object")
+        ]

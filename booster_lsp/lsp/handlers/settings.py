@@ -12,14 +12,15 @@ if TYPE_CHECKING:
     from booster_lsp.lsp.server import BoosterLanguageServer
 
 
-async def initialized(ls: BoosterLanguageServer, params: types.InitializedParams) -> None:
+def initialized(ls: BoosterLanguageServer, params: types.InitializedParams) -> None:
     if ls.features.workspace_configuration:
-        await ls.settings.pull()
+        ls.settings.pull_soon()
 
 
-async def did_change_configuration(ls: BoosterLanguageServer, params: types.DidChangeConfigurationParams) -> None:
+def did_change_configuration(ls: BoosterLanguageServer, params: types.DidChangeConfigurationParams) -> None:
+    """Synchronous for settings sent inline, so that a request that follows sees them."""
     settings = params.settings
     if isinstance(settings, dict) and SECTION in settings or not ls.features.workspace_configuration:
         ls.settings.apply(settings, "workspace/didChangeConfiguration")
     else:  # VS Code sends null (or other sections): ask for ours
-        await ls.settings.pull()
+        ls.settings.pull_soon()
