@@ -19,7 +19,8 @@ log = logging.getLogger(__name__)
 def did_open(ls: BoosterLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
     document = params.text_document
     snapshot = ls.documents.open(document.uri, document.language_id, document.version, document.text)
-    ls.diagnostics.schedule(snapshot, 0)
+    # after the same pause as for changes: a format request right after opening goes first
+    ls.diagnostics.schedule(snapshot, ls.booster.config.diagnostics_debounce_ms)
     ls.speculative.schedule(snapshot)
 
 
