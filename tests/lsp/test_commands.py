@@ -2,7 +2,7 @@
 
 from lsprotocol import types
 
-from conftest import QUIET, capabilities, edit, format_document, open_document, session
+from tests.lsp.conftest import QUIET, capabilities, edit, format_document, open_document, session
 
 URI = "file:///work/cmd.py"
 

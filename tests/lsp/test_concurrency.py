@@ -8,7 +8,7 @@ import asyncio
 
 from lsprotocol import types
 
-from conftest import (
+from tests.lsp.conftest import (
     send_format_request,
     GATED_SERVER,
     QUIET,

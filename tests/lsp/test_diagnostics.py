@@ -6,7 +6,7 @@ per open document, updated incrementally); other languages report the format mod
 import pytest
 from lsprotocol import types
 
-from conftest import (
+from tests.lsp.conftest import (
     QUIET,
     capabilities,
     change_document,

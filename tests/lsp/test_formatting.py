@@ -3,7 +3,7 @@
 import pytest
 from lsprotocol import types
 
-from conftest import QUIET, as_list, apply_text_edits, capabilities, edit, format_document, open_document, session
+from tests.lsp.conftest import QUIET, as_list, apply_text_edits, capabilities, edit, format_document, open_document, session
 
 MESSY = "import os\ndef f(a,b):\n    return {'x':a,  'y':b}\n"
 FORMATTED = 'import os\n\n\ndef f(a, b):\n    return {"x": a, "y": b}\n'
@@ -53,7 +53,7 @@ async def test_edit_after_emoji_and_cjk_on_the_same_line(encoding, character):
         edits = await format_document(client, uri)
         assert edits == [edit((0, 0), (1, 0), 'x = ["😀", "中文", 1]\n')]
         # incremental change in the middle of the line, positioned in the negotiated units
-        from conftest import change_document
+        from tests.lsp.conftest import change_document
 
         change_document(
             client, uri, 2, "2", types.Range(types.Position(0, character), types.Position(0, character + 1))

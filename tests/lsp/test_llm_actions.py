@@ -11,7 +11,7 @@ import pytest
 from lsprotocol import types
 from pygls.exceptions import JsonRpcRequestCancelled
 
-from conftest import HERE, apply_text_edits, capabilities, format_document, open_document, session
+from tests.lsp.conftest import HERE, apply_text_edits, capabilities, format_document, open_document, session
 from tests.llm.anthropic_fake import FakeAnthropic, Reply, answer
 
 pytestmark = [pytest.mark.lsp, pytest.mark.llm]

@@ -3,7 +3,7 @@
 import pytest
 from lsprotocol import types
 
-from conftest import QUIET, wait_for_log, capabilities, edit, format_document, open_document, session
+from tests.lsp.conftest import QUIET, wait_for_log, capabilities, edit, format_document, open_document, session
 
 URI = "file:///work/settings.py"
 LONG = "result = some_function(argument_one, argument_two)\n"

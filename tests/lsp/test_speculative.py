@@ -6,7 +6,7 @@ import sys
 
 from lsprotocol import types
 
-from conftest import wait_for_log, capabilities, change_document, edit, format_document, open_document, session
+from tests.lsp.conftest import wait_for_log, capabilities, change_document, edit, format_document, open_document, session
 
 DEBUG_SERVER = [sys.executable, "-m", "booster_lsp.lsp", "--log-level", "debug"]
 URI = "file:///work/spec.py"

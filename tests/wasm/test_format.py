@@ -89,9 +89,10 @@ def test_range_formatting_python_touches_only_the_range(booster: WASMBooster):
 
 
 def test_unsupported_operations_say_so(booster: WASMBooster):
-    result = booster.transform_sync("x = 1\n", BoosterOperation.EXTRACT_FUNCTION, "python")
+    result = booster.transform_sync('{"a": 1}\n', BoosterOperation.EXTRACT_FUNCTION, "json", _llm=False)
     assert not result.success and result.error_kind == "unsupported"
-    assert result.transformed_code == "x = 1\n"
+    assert result.error == "no module performs extract_function for json"
+    assert result.transformed_code == '{"a": 1}\n'
 
 
 def test_language_from_path_and_unknown_language(booster: WASMBooster):
