@@ -95,7 +95,11 @@ class BoosterConfig(_Section):
     diagnostics_debounce_ms: int = Field(200, ge=0, description="Pause after a change before diagnostics run.")
     speculative_format: bool = Field(True, description="Pre-format idle documents so format-on-save is instant.")
     speculative_idle_ms: int = Field(300, ge=0, description="Idle pause before speculative formatting.")
-    verify: bool = Field(True, description="Check formatted output parses with no new errors before applying it.")
+    verify: bool | None = Field(
+        None,
+        description="Refuse formatted output with a syntax error the input did not have "
+        "(null: on in the CLI, MCP and API; off in the language server, where it costs +140% latency).",
+    )
     log_level: Literal["debug", "info", "warning", "error"] = Field("info", description="Log level.")
     # --- LLM
     llm: LLMSettings = Field(default_factory=LLMSettings, description="Slow path settings.")

@@ -73,6 +73,8 @@ class WASMBooster:
         #: transform()'s `_llm` when not given: True lets the LLM run when no module can (the spec's
         #: automatic fallback); front ends that must never wait on it (LSP, plain CLI) set False.
         self.llm_by_default = True
+        #: `verify: null` means this front end's choice: on here, off in the language server.
+        self.verify_by_default = True
         atexit.register(self.stats.save)
 
     # ------------------------------------------------------------------ configuration

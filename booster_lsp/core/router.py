@@ -69,14 +69,18 @@ class FormatHandler:
         return FormatRequest(request.code, request.language, request.config, request.byte_range)
 
     def cache_options(self, request: OperationRequest) -> str:
-        verify = "verify" if request.config.verify else ""
+        verify = "verify" if self._verifies(request) else ""
         return self.provider.options_key(self._request(request)) + (f"{request.byte_range}" if request.byte_range else "") + verify
 
     def run(self, request: OperationRequest) -> OperationOutput:
         output = self.provider.format(self._request(request))
-        if request.config.verify and output.text != request.code:
+        if self._verifies(request) and output.text != request.code:
             self._verify(request, output.text, output.provider)
         return OperationOutput(output.text, output.provider, used_wasm=self.provider.used_wasm)
+
+    def _verifies(self, request: OperationRequest) -> bool:
+        verify = request.config.verify
+        return self.booster.verify_by_default if verify is None else verify
 
     def _verify(self, request: OperationRequest, formatted: str, provider: str) -> None:
         """The formatter's output must parse with no syntax error the input did not have.
