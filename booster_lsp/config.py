@@ -79,6 +79,10 @@ class BoosterConfig(_Section):
     deadline_ms: int = Field(2000, gt=0, description="Deadline of one WASM call, in milliseconds.")
     memory_limit_mb: int = Field(512, gt=0, description="Memory cap of one WASM instance, in MiB.")
     instances_per_module: int = Field(2, gt=0, description="Instances kept per module for concurrent calls.")
+    quarantine_after: int = Field(
+        5, ge=0, description="Failures in a row after which a module is quarantined (0: never)."
+    )
+    quarantine_s: float = Field(60.0, ge=0, description="How long a quarantined module rests, in seconds.")
     native_tools: bool = Field(True, description="Use native tools (rustfmt) for languages no WASM module formats.")
     # --- formatting, shared by all formatters (None: the formatter's own default)
     line_width: int | None = Field(None, gt=0, le=320, description="Preferred line width.")

@@ -16,6 +16,7 @@ from typing import Any
 
 from booster_lsp.config import BoosterConfig, load_config, to_snake
 from booster_lsp.core.cache import ResultCache, cache_key
+from booster_lsp.core.quarantine import Quarantine
 from booster_lsp.core.operations import (
     BoosterOperation,
     BoosterStats,
@@ -70,6 +71,7 @@ class WASMBooster:
             stats_path = user_cache_dir() / "stats.json" if self.config.performance_tracking else None
         self.stats = StatsRecorder(self.config.llm_baseline_ms.model_dump(), stats_path or None)
         self.llm = LLMFallback(lambda: self.syntax)
+        self.quarantine = Quarantine()
         #: transform()'s `_llm` when not given: True lets the LLM run when no module can (the spec's
         #: automatic fallback); front ends that must never wait on it (LSP, plain CLI) set False.
         self.llm_by_default = True
@@ -213,12 +215,21 @@ class WASMBooster:
                     used_wasm=cached.used_wasm, execution_time_ms=round(elapsed, 3), time_saved_ms=round(saved, 1),
                     cache_hit=True, language=language, provider="cache", diagnostics=cached.diagnostics,
                 )
+        if (resting := self.quarantine.blocked(handler.fingerprint)) is not None:
+            if llm_blocked() is None:
+                return self._llm_transform(operation, request, started, use_cache, cancel, resting, check_args=False)
+            return failure(resting, "quarantined")
         try:
             output = handler.run(request)
         except TransformationError as error:
-            if error.kind == "module" and llm_blocked() is None:  # never for syntax errors in the input
-                return self._llm_transform(operation, request, started, use_cache, cancel, error.message, check_args=False)
+            if error.kind == "module":  # the module's own failure, never a syntax error in the input
+                self.quarantine.failed(handler.fingerprint, _module_name(error.module, handler), error.message,
+                                       config.quarantine_after, config.quarantine_s)
+                if llm_blocked() is None:
+                    return self._llm_transform(operation, request, started, use_cache, cancel, error.message,
+                                               check_args=False)
             return failure(error.message, error.kind, error)
+        self.quarantine.succeeded(handler.fingerprint)
         if key is not None:
             self.cache.put(key, output)
         elapsed = (time.perf_counter() - started) * 1000
@@ -280,6 +291,19 @@ class WASMBooster:
 
     def clear_cache(self) -> None:
         self.cache.clear()
+
+    def take_notices(self) -> list[str]:
+        """Messages for the user that must be shown once (a module put in quarantine); each is
+        returned by exactly one call. Front ends show them (LSP: window/showMessage)."""
+        return self.quarantine.take_notices()
+
+
+def _module_name(module: str | None, handler: OperationHandler) -> str:
+    """``wasm:ruff_fmt@0.15.20`` or ``ruff_fmt`` -> ``ruff_fmt``, for messages."""
+    if not module:
+        provider = getattr(getattr(handler, "provider", None), "provider", None)
+        module = provider or type(handler).__name__
+    return module.removeprefix("wasm:").split("@", 1)[0]
 
 
 def _is_setting(name: str) -> bool:

@@ -27,6 +27,10 @@ EPOCH_TICK_S = 0.005
 #: wasmtime's default stack is fine for tree-sitter; Ruff's parser recurses deeply on
 #: nested expressions, so keep the 1 MiB dprint chose (it may not exceed the async stack size).
 MAX_WASM_STACK = 1024 * 1024
+#: The most a module may hand back in one buffer (formatted text, error text, query results).
+#: A length above it (or negative) is refused before anything is copied: a module cannot make
+#: the host allocate an absurd output. Real outputs are a few times the input at most.
+MAX_OUTPUT_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -185,15 +189,20 @@ class Sandbox:
 
     # --- memory access: bounds-checked; wasmtime's read clamps silently, so check lengths.
     def read(self, ptr: int, length: int) -> bytes:
-        if length == 0:
-            return b""
         assert self.memory is not None
-        data = self.memory.read(self.store, ptr, ptr + length)
-        if len(data) != length:
-            raise TransformationError(
-                f"module {self.name} returned an out-of-bounds buffer ({ptr}+{length})", module=self.name
-            )
-        return bytes(data)
+        try:
+            return read_checked(self.memory, self.store, ptr, length, self.name)
+        except TransformationError:
+            self.broken = True  # a module that lies about its buffers is not reused
+            raise
+
+    def read_text(self, ptr: int, length: int) -> str:
+        """A UTF-8 output of the module (bounded and checked like :meth:`read`)."""
+        try:
+            return decode_output(self.read(ptr, length), self.name)
+        except TransformationError:
+            self.broken = True
+            raise
 
     def write(self, ptr: int, data: bytes) -> None:
         assert self.memory is not None
@@ -203,6 +212,31 @@ class Sandbox:
 
     def memory_bytes(self) -> int:
         return 0 if self.memory is None else self.memory.data_len(self.store)
+
+
+def read_checked(memory: wasmtime.Memory, store: Any, ptr: int, length: int, name: str) -> bytes:
+    """The one read path of module outputs: bounded by MAX_OUTPUT_BYTES, bounds-checked
+    (wasmtime's ``Memory.read`` clamps silently). ``store`` may be a Store or a Caller."""
+    if length == 0:
+        return b""
+    if length < 0 or length > MAX_OUTPUT_BYTES:
+        raise TransformationError(
+            f"module {name} returned a buffer of {length} bytes; refused "
+            f"(outputs are limited to {MAX_OUTPUT_BYTES // (1024 * 1024)} MiB)",
+            module=name,
+        )
+    data = memory.read(store, ptr, ptr + length)
+    if ptr < 0 or len(data) != length:
+        raise TransformationError(f"module {name} returned an out-of-bounds buffer ({ptr}+{length})", module=name)
+    return bytes(data)
+
+
+def decode_output(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise TransformationError(f"module {name} returned text that is not UTF-8 ({exc.reason} at byte {exc.start})",
+                                  module=name) from None
 
 
 class HostAbort(Exception):

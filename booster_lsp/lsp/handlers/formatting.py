@@ -46,6 +46,9 @@ def answer(ls: BoosterLanguageServer, snapshot: DocumentSnapshot, outcome: Forma
         log.info("%s changed while it was formatted: no edits", snapshot.uri)
         return []
     if outcome.edits is None:
-        ls.show_message(outcome.message or "cannot format", types.MessageType.Warning)
+        if outcome.kind != "quarantined":  # while it rests, its failures are not repeated to the user
+            ls.show_message(outcome.message or "cannot format", types.MessageType.Warning)
+        for notice in ls.booster.take_notices():  # a module put in quarantine: said once (core/quarantine.py)
+            ls.show_message(notice, types.MessageType.Warning)
         return []
     return outcome.edits

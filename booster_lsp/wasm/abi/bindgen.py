@@ -23,7 +23,7 @@ from typing import Any, Callable
 import wasmtime
 
 from booster_lsp.errors import TransformationError
-from booster_lsp.wasm.runtime import HostAbort, LoadedModule, Limits, Sandbox
+from booster_lsp.wasm.runtime import HostAbort, LoadedModule, Limits, Sandbox, decode_output, read_checked
 
 
 class _Undefined:
@@ -200,18 +200,19 @@ class BindgenInstance:
         return self.sandbox.memory
 
     def read(self, ptr: int, length: int) -> bytes:
-        if length == 0:
-            return b""
-        data = self._mem().read(self._store(), ptr, ptr + length)
-        if len(data) != length:
-            raise HostAbort(TransformationError(f"module {self.sandbox.name} gave an out-of-bounds buffer"))
-        return bytes(data)
+        try:
+            return read_checked(self._mem(), self._store(), ptr, length, self.sandbox.name)
+        except TransformationError as error:  # may be inside an import: abort the WASM call
+            raise HostAbort(error) from None
 
     def write(self, ptr: int, data: bytes) -> None:
         self._mem().write(self._store(), data, ptr)
 
     def read_str(self, ptr: int, length: int) -> str:
-        return self.read(ptr, length).decode("utf-8")
+        try:
+            return decode_output(self.read(ptr, length), self.sandbox.name)
+        except TransformationError as error:
+            raise HostAbort(error) from None
 
     def pass_string(self, text: str) -> tuple[int, int]:
         data = text.encode("utf-8")
@@ -443,9 +444,10 @@ class RuffFmt:
             if r3:
                 raise self._error(js.heap.take(r2), text)
             try:
-                return sandbox.read(r0, r1).decode("utf-8")
+                return sandbox.read_text(r0, r1)
             finally:
-                sandbox.call(js._free_name, r0, r1, 1)
+                if not sandbox.broken:
+                    sandbox.call(js._free_name, r0, r1, 1)
         finally:
             if not sandbox.broken:
                 sandbox.call("__wbindgen_add_to_stack_pointer", 16)

@@ -43,7 +43,7 @@ from booster_lsp.wasm.abi.bindgen import (
     js_string,
     js_typeof,
 )
-from booster_lsp.wasm.runtime import HostAbort, LoadedModule, Limits, Sandbox
+from booster_lsp.wasm.runtime import HostAbort, LoadedModule, Limits, Sandbox, decode_output, read_checked
 
 log = logging.getLogger(__name__)
 
@@ -91,20 +91,21 @@ class ExternrefBindgenInstance:
         return self.sandbox.call(name, *args)
 
     def read(self, ptr: int, length: int) -> bytes:
-        if length == 0:
-            return b""
         assert self.sandbox.memory is not None
-        data = self.sandbox.memory.read(self._store(), ptr, ptr + length)
-        if len(data) != length:
-            raise HostAbort(TransformationError(f"module {self.name} gave an out-of-bounds buffer", module=self.name))
-        return bytes(data)
+        try:
+            return read_checked(self.sandbox.memory, self._store(), ptr, length, self.name)
+        except TransformationError as error:  # may be inside an import: abort the WASM call
+            raise HostAbort(error) from None
 
     def write(self, ptr: int, data: bytes) -> None:
         assert self.sandbox.memory is not None
         self.sandbox.memory.write(self._store(), data, ptr)
 
     def read_str(self, ptr: int, length: int) -> str:
-        return self.read(ptr, length).decode("utf-8")
+        try:
+            return decode_output(self.read(ptr, length), self.name)
+        except TransformationError as error:
+            raise HostAbort(error) from None
 
     def pass_string(self, text: str) -> tuple[int, int]:
         data = text.encode("utf-8")

@@ -88,7 +88,7 @@ class DprintPlugin:
 
     def _receive(self, length: int) -> str:
         ptr = self.sandbox.call("get_shared_bytes_ptr")
-        return self.sandbox.read(ptr, length).decode("utf-8")
+        return self.sandbox.read_text(ptr, length)
 
     def plugin_info(self) -> dict[str, Any]:
         return json.loads(self._receive(self.sandbox.call("get_plugin_info")))

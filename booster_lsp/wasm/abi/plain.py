@@ -41,7 +41,7 @@ class PlainFormatter:
             code = sandbox.call("format")
             if code == 0:
                 return None
-            output = sandbox.read(sandbox.call("output_ptr"), sandbox.call("output_len")).decode("utf-8")
+            output = sandbox.read_text(sandbox.call("output_ptr"), sandbox.call("output_len"))
         finally:
             if not sandbox.broken:
                 sandbox.call("dispose")
