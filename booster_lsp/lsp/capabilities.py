@@ -18,6 +18,8 @@ class ClientFeatures:
     workspace_configuration: bool = False  # the server may ask for `booster` settings
     apply_edit: bool = False
     show_message: bool = True
+    document_changes: bool = False  # WorkspaceEdit.documentChanges (versioned edits)
+    resolve_edit: bool = False  # codeAction/resolve may fill in `edit`
 
     @classmethod
     def resolve(cls, capabilities: types.ClientCapabilities | None) -> "ClientFeatures":
@@ -31,11 +33,20 @@ class ClientFeatures:
             pull_diagnostics=bool(text_document and text_document.diagnostic),
             workspace_configuration=bool(workspace and workspace.configuration),
             apply_edit=bool(workspace and workspace.apply_edit),
+            document_changes=bool(workspace and workspace.workspace_edit and workspace.workspace_edit.document_changes),
+            resolve_edit=_resolves_edit(text_document),
         )
+
+
+def _resolves_edit(text_document: types.TextDocumentClientCapabilities | None) -> bool:
+    code_action = text_document.code_action if text_document else None
+    support = code_action.resolve_support if code_action else None
+    return bool(support and "edit" in support.properties)
 
 
 FORMATTING_OPTIONS = types.DocumentFormattingOptions()
 RANGE_FORMATTING_OPTIONS = types.DocumentRangeFormattingOptions()
+RENAME_OPTIONS = types.RenameOptions(prepare_provider=True)
 DIAGNOSTIC_OPTIONS = types.DiagnosticOptions(
     identifier=DIAGNOSTIC_SOURCE, inter_file_dependencies=False, workspace_diagnostics=False
 )

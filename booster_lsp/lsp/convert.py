@@ -34,13 +34,18 @@ def lsp_text_edits(codec: PositionCodec, edits: list[TextEdit]) -> list[types.Te
     return [types.TextEdit(range=lsp_range(codec, edit.start, edit.end), new_text=edit.new_text) for edit in edits]
 
 
+TAGS = {"unnecessary": types.DiagnosticTag.Unnecessary, "deprecated": types.DiagnosticTag.Deprecated}
+
+
 def lsp_diagnostic(codec: PositionCodec, finding: Finding) -> types.Diagnostic:
     return types.Diagnostic(
         range=lsp_range(codec, finding.start, finding.end),
         message=finding.message,
-        severity=SEVERITY[finding.severity],
+        severity=SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning),
         source=DIAGNOSTIC_SOURCE,
         code=finding.code,
+        code_description=types.CodeDescription(href=finding.url) if finding.url else None,
+        tags=[TAGS[tag] for tag in finding.tags if tag in TAGS] or None,
     )
 
 
@@ -52,3 +57,17 @@ def content_changes(changes: list[types.TextDocumentContentChangeEvent]) -> list
         else:
             result.append((None, change.text))
     return result
+
+
+def workspace_edit(
+    changes: list[tuple[str, int | None, list[types.TextEdit]]], document_changes: bool
+) -> types.WorkspaceEdit:
+    """(uri, version, edits) per document -> a WorkspaceEdit: versioned ``documentChanges``
+    when the client supports them, else ``changes``."""
+    if document_changes:
+        return types.WorkspaceEdit(document_changes=[
+            types.TextDocumentEdit(text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version),
+                                   edits=list(edits))
+            for uri, version, edits in changes
+        ])
+    return types.WorkspaceEdit(changes={uri: list(edits) for uri, _version, edits in changes})

@@ -35,6 +35,8 @@ class Finding:
     message: str
     severity: str = "error"  # error | warning | information | hint
     code: str | None = None
+    url: str | None = None  # the rule's documentation (codeDescription)
+    tags: tuple[str, ...] = ()  # unnecessary | deprecated
 
 
 class DiagnosticSource(Protocol):
@@ -88,20 +90,11 @@ class SyntaxModuleSource:
     def collect(self, snapshot: DocumentSnapshot) -> list[Finding]:
         if not self.supports(snapshot.language):
             return []
-        data = snapshot.text.encode("utf-8")
         try:
             with self._lock:
-                service = self.booster.syntax
-                old = self._texts.get(snapshot.uri)
-                if old is None:
-                    service.open(snapshot.uri, snapshot.language, data)
-                elif old != data:
-                    start = _common_prefix(old, data)
-                    suffix = _common_suffix(old, data, min(len(old), len(data)) - start)
-                    service.edit(snapshot.uri, start, len(old) - suffix, data[start : len(data) - suffix])
-                self._texts[snapshot.uri] = data
+                service = self._sync(snapshot)
                 issues = service.errors(snapshot.uri)
-        except (BoosterError, ValueError) as error:
+        except (BoosterError, ValueError, KeyError) as error:
             self._texts.pop(snapshot.uri, None)
             log.warning("syntax diagnostics for %s: %s", snapshot.uri, error)
             return []
@@ -115,6 +108,35 @@ class SyntaxModuleSource:
             )
             for issue in issues
         ]
+
+    def nodes(self, snapshot: DocumentSnapshot, start_byte: int, end_byte: int) -> list:
+        """Named nodes of the open document's tree that intersect [start_byte, end_byte]
+        (ancestors included; ``Capture``: kind and byte range), outermost first. The tree is
+        brought up to the snapshot incrementally; ``[]`` for other languages or on failure."""
+        if not self.supports(snapshot.language):
+            return []
+        try:
+            with self._lock:
+                service = self._sync(snapshot)
+                return service.query(snapshot.uri, "(_) @n", start_byte, max(end_byte, start_byte + 1))
+        except (BoosterError, ValueError, KeyError) as error:
+            self._texts.pop(snapshot.uri, None)
+            log.warning("syntax tree of %s: %s", snapshot.uri, error)
+            return []
+
+    def _sync(self, snapshot: DocumentSnapshot):
+        """The service with the snapshot's text as the document's tree (caller holds the lock)."""
+        data = snapshot.text.encode("utf-8")
+        service = self.booster.syntax
+        old = self._texts.get(snapshot.uri)
+        if old is None:
+            service.open(snapshot.uri, snapshot.language, data)
+        elif old != data:
+            start = _common_prefix(old, data)
+            suffix = _common_suffix(old, data, min(len(old), len(data)) - start)
+            service.edit(snapshot.uri, start, len(old) - suffix, data[start : len(data) - suffix])
+        self._texts[snapshot.uri] = data
+        return service
 
     def close(self, uri: str) -> None:
         with self._lock:
@@ -161,6 +183,75 @@ class FormatErrorSource:
         pass
 
 
+class LintSource:
+    """Lint diagnostics (operation LINT: Ruff for Python, our syntax rules for JS/TS/Go/Rust).
+
+    Keeps the core's diagnostics (byte ranges, fixes) of the last collected revision of each
+    document for the code actions (quick fixes, fix all, suppressions). Ruff's own syntax
+    errors are left out: the syntax source reports them. A failing linter logs and yields
+    nothing, so syntax diagnostics are never lost."""
+
+    name = "lint"
+
+    def __init__(self, booster: WASMBooster) -> None:
+        self.booster = booster
+        self._results: dict[str, tuple[int, list[LintResult]]] = {}
+        self._lock = threading.Lock()
+
+    def collect(self, snapshot: DocumentSnapshot) -> list[Finding]:
+        results = self._lint(snapshot)
+        with self._lock:
+            self._results[snapshot.uri] = (snapshot.revision, results)
+        return [result.finding for result in results]
+
+    def results(self, snapshot: DocumentSnapshot) -> list[LintResult] | None:
+        """The lint results of exactly this revision, if collected."""
+        with self._lock:
+            cached = self._results.get(snapshot.uri)
+        return cached[1] if cached is not None and cached[0] == snapshot.revision else None
+
+    def _lint(self, snapshot: DocumentSnapshot) -> list[LintResult]:
+        if snapshot.language is None:
+            return []
+        try:
+            if self.booster.handler(BoosterOperation.LINT, snapshot.language) is None:
+                return []
+            result = self.booster.transform_sync(snapshot.text, BoosterOperation.LINT, snapshot.language,
+                                                 path=snapshot.path, _llm=False)
+        except Exception as error:  # noqa: BLE001 - lint must never break the other diagnostics
+            log.warning("lint of %s failed: %s", snapshot.uri, error)
+            return []
+        if not result.success:
+            if result.error_kind != "syntax":
+                log.warning("lint of %s: %s", snapshot.uri, result.error)
+            return []
+        index = snapshot.index
+        out = []
+        for raw in result.diagnostics:
+            if raw.get("code") in (None, "invalid-syntax"):
+                continue
+            finding = Finding(
+                index.offset_of_byte(raw["start"]), index.offset_of_byte(raw["end"]), raw["message"],
+                raw.get("severity") or "warning", raw["code"], raw.get("url"), tuple(raw.get("tags") or ()),
+            )
+            out.append(LintResult(finding, raw))
+        return out
+
+    def close(self, uri: str) -> None:
+        with self._lock:
+            self._results.pop(uri, None)
+
+
+@dataclass(frozen=True)
+class LintResult:
+    finding: Finding  # code point offsets
+    raw: dict  # the core's diagnostic: byte ranges, ``fix`` with edits and applicability
+
+    @property
+    def fix(self) -> dict | None:
+        return self.raw.get("fix")
+
+
 class DiagnosticsEngine:
     """Runs the sources; publishes (push) after a debounce pause, answers pulls."""
 
@@ -175,7 +266,10 @@ class DiagnosticsEngine:
         codec = snapshot.codec(self.server.features.position_encoding)
         findings: list[Finding] = []
         for source in self.sources:
-            findings.extend(source.collect(snapshot))
+            try:
+                findings.extend(source.collect(snapshot))
+            except Exception:  # noqa: BLE001 - one failing source never hides the others
+                log.exception("diagnostics source %s failed for %s", source.name, snapshot.uri)
         diagnostics = [lsp_diagnostic(codec, finding) for finding in findings]
         self._results[snapshot.uri] = (snapshot.revision, diagnostics)
         return diagnostics

@@ -65,3 +65,10 @@ def format_snapshot(
         stop = index.line_starts[last + 1] if last + 1 < index.line_count else len(snapshot.text)
         edits = [edit for edit in edits if edit.start >= first and edit.end <= stop]
     return FormatOutcome(lsp_text_edits(codec, edits), text_edits=tuple(edits))
+
+
+def document_edits(snapshot: DocumentSnapshot, new_text: str, encoding: PositionEncoding) -> list[types.TextEdit]:
+    """LSP edits turning the snapshot's text into ``new_text`` (a refactoring's or a fix's
+    result): minimal, narrowed to the changed words, the document's line endings kept."""
+    new_text = keep_line_endings(snapshot.text, new_text)
+    return lsp_text_edits(snapshot.codec(encoding), minimal_edits(snapshot.text, new_text, fine=True))

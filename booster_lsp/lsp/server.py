@@ -29,9 +29,12 @@ from booster_lsp.config import BoosterConfig
 from booster_lsp.core.booster import WASMBooster
 from booster_lsp.lsp import capabilities
 from booster_lsp.lsp.capabilities import ClientFeatures
-from booster_lsp.lsp.diagnostics import DiagnosticsEngine, FormatErrorSource, SyntaxModuleSource
+from booster_lsp.lsp import code_actions
+from booster_lsp.lsp.actions.lint import LintActions
+from booster_lsp.lsp.actions.refactor import RefactorActions
+from booster_lsp.lsp.diagnostics import DiagnosticsEngine, FormatErrorSource, LintSource, SyntaxModuleSource
 from booster_lsp.lsp.document_store import DocumentSnapshot, DocumentStore
-from booster_lsp.lsp.handlers import commands, diagnostics, documents, formatting, llm_actions, settings
+from booster_lsp.lsp.handlers import commands, diagnostics, documents, formatting, llm_actions, rename, settings
 from booster_lsp.lsp.log_forwarding import ClientLogHandler, configure_logging, set_level
 from booster_lsp.lsp.settings import SettingsManager
 from booster_lsp.lsp.speculative import SpeculativeFormatter
@@ -49,6 +52,10 @@ class Route:
     options: Any = None
 
 
+#: code action providers, in the order their actions are listed (lsp/code_actions.py)
+for _provider in (LintActions(), RefactorActions(), llm_actions.LLMActions()):
+    code_actions.register(_provider)
+
 ROUTES: tuple[Route, ...] = (
     Route(types.INITIALIZED, settings.initialized),
     Route(types.WORKSPACE_DID_CHANGE_CONFIGURATION, settings.did_change_configuration),
@@ -58,8 +65,10 @@ ROUTES: tuple[Route, ...] = (
     Route(types.TEXT_DOCUMENT_FORMATTING, formatting.formatting, capabilities.FORMATTING_OPTIONS),
     Route(types.TEXT_DOCUMENT_RANGE_FORMATTING, formatting.range_formatting, capabilities.RANGE_FORMATTING_OPTIONS),
     Route(types.TEXT_DOCUMENT_DIAGNOSTIC, diagnostics.document_diagnostic, capabilities.DIAGNOSTIC_OPTIONS),
-    Route(types.TEXT_DOCUMENT_CODE_ACTION, llm_actions.code_actions, llm_actions.CODE_ACTION_OPTIONS),
-    Route(types.CODE_ACTION_RESOLVE, llm_actions.resolve),
+    Route(types.TEXT_DOCUMENT_CODE_ACTION, code_actions.code_actions, code_actions.options()),
+    Route(types.CODE_ACTION_RESOLVE, code_actions.resolve),
+    Route(types.TEXT_DOCUMENT_PREPARE_RENAME, rename.prepare_rename),
+    Route(types.TEXT_DOCUMENT_RENAME, rename.rename, capabilities.RENAME_OPTIONS),
 )
 
 COMMANDS: dict[str, Callable[..., Any]] = {
@@ -67,6 +76,7 @@ COMMANDS: dict[str, Callable[..., Any]] = {
     "booster.clearCache": commands.clear_cache,
     "booster.formatDocument": commands.format_document,
     llm_actions.COMMAND: llm_actions.refactor_command,
+    code_actions.APPLY_COMMAND: code_actions.apply_command,
 }
 
 
@@ -131,8 +141,11 @@ class BoosterLanguageServer(LanguageServer):
         self.executor = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="booster-worker")
         self.settings = SettingsManager(self)
         self.speculative = SpeculativeFormatter(self)
-        syntax = SyntaxModuleSource(self.booster)
-        self.diagnostics = DiagnosticsEngine(self, [syntax, FormatErrorSource(self.booster, skip=syntax)])
+        self.syntax_source = SyntaxModuleSource(self.booster)  # also the open documents' trees for code actions
+        self.lint = LintSource(self.booster)
+        self.diagnostics = DiagnosticsEngine(
+            self, [self.syntax_source, FormatErrorSource(self.booster, skip=self.syntax_source), self.lint]
+        )
         self.fixed_log_level = log_level  # --log-level wins over settings
         self.log_handler = ClientLogHandler(self)
         logging.getLogger("booster_lsp").addHandler(self.log_handler)

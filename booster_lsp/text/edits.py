@@ -13,6 +13,8 @@ sorted and non-overlapping (LSP semantics: every range refers to the original do
 from __future__ import annotations
 
 import difflib
+import os.path
+import re
 from typing import NamedTuple
 
 from booster_lsp.text.line_index import LINE_BREAK, split_lines
@@ -49,7 +51,10 @@ def keep_line_endings(old: str, new: str) -> str:
     return LINE_BREAK.sub(ending, new)
 
 
-def minimal_edits(old: str, new: str) -> list[TextEdit]:
+def minimal_edits(old: str, new: str, *, fine: bool = False) -> list[TextEdit]:
+    """Edits turning ``old`` into ``new``. With ``fine``, each changed line that is replaced by
+    exactly one line is narrowed to its changed words (refactorings: a rename gives one edit
+    per occurrence), and other replaced blocks to their changed middle."""
     if old == new:
         return []
     old_lines = split_lines(old)
@@ -70,7 +75,8 @@ def minimal_edits(old: str, new: str) -> list[TextEdit]:
 
     if not old_mid or not new_mid or len(old_mid) + len(new_mid) > MAX_DIFF_LINES:
         end = base + sum(len(line) for line in old_mid)
-        return [TextEdit(base, end, "".join(new_mid))]
+        edit = TextEdit(base, end, "".join(new_mid))
+        return _narrow(old, edit) if fine else [edit]
 
     starts = [base]
     for line in old_mid:
@@ -78,9 +84,51 @@ def minimal_edits(old: str, new: str) -> list[TextEdit]:
     matcher = difflib.SequenceMatcher(None, old_mid, new_mid, autojunk=False)
     edits: list[TextEdit] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag != "equal":
+        if tag == "equal":
+            continue
+        if fine and tag == "replace" and i2 - i1 == j2 - j1:
+            for i, j in zip(range(i1, i2), range(j1, j2)):
+                edits.extend(_word_edits(starts[i], old_mid[i], new_mid[j]))
+        elif fine:
+            edits.extend(_narrow(old, TextEdit(starts[i1], starts[i2], "".join(new_mid[j1:j2]))))
+        else:
             edits.append(TextEdit(starts[i1], starts[i2], "".join(new_mid[j1:j2])))
     return edits
+
+
+_WORD = re.compile(r"\w+|\s+|.", re.DOTALL)
+MAX_WORDS = 400  # per line; longer lines get one edit for their changed middle
+
+
+def _narrow(old: str, edit: TextEdit) -> list[TextEdit]:
+    """``edit`` without the characters its new text shares with the old text at both ends."""
+    replaced = old[edit.start : edit.end]
+    new = edit.new_text
+    prefix = len(os.path.commonprefix([replaced, new]))
+    limit = min(len(replaced), len(new)) - prefix
+    suffix = 0
+    while suffix < limit and replaced[-1 - suffix] == new[-1 - suffix]:
+        suffix += 1
+    if prefix == len(replaced) == len(new):
+        return []
+    return [TextEdit(edit.start + prefix, edit.end - suffix, new[prefix : len(new) - suffix])]
+
+
+def _word_edits(base: int, old_line: str, new_line: str) -> list[TextEdit]:
+    """Edits of one changed line, word by word (``base``: the line's offset)."""
+    old_words, new_words = _WORD.findall(old_line), _WORD.findall(new_line)
+    if len(old_words) > MAX_WORDS or len(new_words) > MAX_WORDS:
+        narrowed = _narrow(old_line, TextEdit(0, len(old_line), new_line))
+        return [TextEdit(base + e.start, base + e.end, e.new_text) for e in narrowed]
+    starts = [0]
+    for word in old_words:
+        starts.append(starts[-1] + len(word))
+    matcher = difflib.SequenceMatcher(None, old_words, new_words, autojunk=False)
+    return [
+        TextEdit(base + starts[i1], base + starts[i2], "".join(new_words[j1:j2]))
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+    ]
 
 
 def apply_edits(text: str, edits: list[TextEdit]) -> str:

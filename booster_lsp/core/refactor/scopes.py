@@ -156,6 +156,13 @@ def scope_model(syntax: SyntaxService, language: str, text: bytes) -> ScopeModel
     return model
 
 
+def cached_scope_model(language: str, text: bytes) -> ScopeModel | None:
+    """The scope model of `text` if it is already built (never parses: for cheap checks)."""
+    key = (language, hashlib.blake2b(text, digest_size=16).hexdigest())
+    with _models_lock:
+        return _models.get(key)
+
+
 _query_sources: dict[tuple[str, str], str] = {}
 
 

@@ -25,6 +25,7 @@ from lsprotocol import types
 from booster_lsp.core.operations import BoosterOperation, TransformationResult
 from booster_lsp.errors import BoosterError
 from booster_lsp.llm.validate import identifier_at
+from booster_lsp.lsp.code_actions import ActionRequest
 from booster_lsp.lsp.convert import lsp_text_edits, text_range
 from booster_lsp.lsp.document_store import DocumentSnapshot
 from booster_lsp.text.edits import keep_line_endings, minimal_edits
@@ -45,13 +46,26 @@ ACTIONS: dict[str, tuple[str, BoosterOperation]] = {
     "instructed": ("Refactor selection as instructed… (LLM)", BoosterOperation.REFACTOR_SIMPLE),
 }
 KINDS = [f"{KIND}.{key}" for key in ACTIONS]
-CODE_ACTION_OPTIONS = types.CodeActionOptions(code_action_kinds=KINDS, resolve_provider=True)
 #: choices offered by window/showMessageRequest when no instruction was given
 INSTRUCTIONS = ["Simplify", "Use early returns", "Add type annotations", "Add error handling", "Add comments"]
 
 
+class LLMActions:
+    """The LLM actions as a provider of the code action registry (lsp/code_actions.py)."""
+
+    name = "llm"
+    kinds = tuple(KINDS)
+
+    async def actions(self, ls: BoosterLanguageServer, request: ActionRequest) -> list[types.CodeAction]:
+        return await code_actions(ls, request.params) or []
+
+    async def resolve(self, ls: BoosterLanguageServer, snapshot: DocumentSnapshot,
+                      action: types.CodeAction) -> types.CodeAction:
+        return await resolve(ls, action)
+
+
 async def code_actions(ls: BoosterLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
-    snapshot = ls.documents.get(params.text_document.uri)
+    snapshot = ls.request_snapshot(params.text_document.uri)
     if snapshot is None or snapshot.language is None:
         return None
     config = ls.booster.config

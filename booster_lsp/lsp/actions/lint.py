@@ -1,0 +1,126 @@
+"""Lint code actions: a quick fix per fixable diagnostic, a suppression comment per
+diagnostic, and ``source.fixAll.booster`` (safe fixes only).
+
+Quick fixes and suppressions are computed while listing: their edits come with the lint
+results of the revision (cached by the diagnostics; collected once if the client asks for
+actions first). Fix all applies fixes until stable (the core's ``fix="safe"``), so it is
+computed in ``codeAction/resolve``, in the worker pool.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from booster_lsp.core.operations import BoosterOperation
+from booster_lsp.lsp.actions.edits import changed_document
+from booster_lsp.lsp.code_actions import ActionRequest
+from booster_lsp.lsp.convert import lsp_range
+from booster_lsp.lsp.diagnostics import LintResult
+from booster_lsp.lsp.document_store import DocumentSnapshot
+
+if TYPE_CHECKING:
+    from booster_lsp.lsp.server import BoosterLanguageServer
+
+log = logging.getLogger(__name__)
+
+FIX_ALL = "source.fixAll.booster"
+QUICKFIX = types.CodeActionKind.QuickFix.value
+_NOQA = re.compile(r"#\s*noqa:\s*[\w, ]+", re.IGNORECASE)
+_IGNORE = re.compile(r"//\s*booster-ignore:\s*[\w, ]+")
+
+
+class LintActions:
+    name = "lint"
+    kinds = (QUICKFIX, FIX_ALL)
+
+    async def actions(self, ls: BoosterLanguageServer, request: ActionRequest) -> list[types.CodeAction]:
+        results = await lint_results(ls, request.snapshot)
+        if not results:
+            return []
+        fixes: list[types.CodeAction] = []
+        suppressions: list[types.CodeAction] = []
+        if request.wants(QUICKFIX):
+            for diagnostic in request.params.context.diagnostics:
+                if diagnostic.source != "booster" or diagnostic.code is None:
+                    continue
+                for result in results:
+                    finding = result.finding
+                    if finding.code != diagnostic.code or lsp_range(request.codec, finding.start, finding.end) != diagnostic.range:
+                        continue
+                    if result.fix:
+                        fixes.append(self._quick_fix(ls, request.snapshot, result, diagnostic))
+                    suppressions.append(self._suppression(ls, request.snapshot, result, diagnostic))
+        actions = fixes + suppressions
+        if request.wants(FIX_ALL) and any(r.fix and r.fix.get("applicability") == "safe" for r in results):
+            title = "Fix all auto-fixable problems (booster)"
+            actions.append(types.CodeAction(title=title, kind=FIX_ALL, data=request.data(self.name, title=title)))
+        return actions
+
+    async def resolve(self, ls: BoosterLanguageServer, snapshot: DocumentSnapshot,
+                      action: types.CodeAction) -> types.CodeAction:
+        work = functools.partial(ls.booster.transform_sync, snapshot.text, BoosterOperation.LINT, snapshot.language,
+                                 path=snapshot.path, _llm=False, fix="safe")
+        result = await ls.run_in_worker(work)
+        if not result.success:
+            ls.show_message(f"{action.title}: {result.error}", types.MessageType.Warning)
+            return action
+        action.edit = changed_document(ls, snapshot, result.transformed_code, action.title)
+        return action
+
+    # ------------------------------------------------------------------ listing
+    def _quick_fix(self, ls: BoosterLanguageServer, snapshot: DocumentSnapshot, result: LintResult,
+                   diagnostic: types.Diagnostic) -> types.CodeAction:
+        fix = result.fix or {}
+        data = snapshot.text.encode("utf-8")
+        out, position = [], 0
+        for edit in sorted(fix.get("edits", []), key=lambda e: (e["start"], e["end"])):
+            out += [data[position:edit["start"]], edit["content"].encode("utf-8")]
+            position = edit["end"]
+        out.append(data[position:])
+        title = fix.get("message") or f"Fix {result.finding.code}: {result.finding.message}"
+        if fix.get("applicability") != "safe":
+            title += " (unsafe)"
+        return types.CodeAction(
+            title=title, kind=QUICKFIX, diagnostics=[diagnostic], is_preferred=fix.get("applicability") == "safe",
+            edit=changed_document(ls, snapshot, b"".join(out).decode("utf-8"), title),
+        )
+
+    def _suppression(self, ls: BoosterLanguageServer, snapshot: DocumentSnapshot, result: LintResult,
+                     diagnostic: types.Diagnostic) -> types.CodeAction:
+        code = result.finding.code or ""
+        index = snapshot.index
+        line_start, line_end = index.line_span(index.line_of(result.finding.start))
+        line = snapshot.text[line_start:line_end]
+        if snapshot.language == "python":
+            existing, directive = _NOQA.search(line), f"# noqa: {code}"
+        else:
+            from booster_lsp.core.syntax_lint import suppression_comment
+
+            existing, directive = _IGNORE.search(line), suppression_comment(snapshot.language or "", code)
+        if existing is not None:
+            end = line_start + existing.end()
+            new_text = snapshot.text[:end].rstrip() + f", {code}" + snapshot.text[end:]
+            where = f"`{existing.group().strip()}, {code}`"
+        else:
+            content_end = line_start + len(line.rstrip())
+            new_text = snapshot.text[:content_end] + f"  {directive}" + snapshot.text[content_end:]
+            where = f"`{directive}`"
+        title = f"Suppress {code} on this line ({where})"
+        return types.CodeAction(title=title, kind=QUICKFIX, diagnostics=[diagnostic],
+                                edit=changed_document(ls, snapshot, new_text, title))
+
+
+async def lint_results(ls: BoosterLanguageServer, snapshot: DocumentSnapshot) -> list[LintResult]:
+    """The lint results of the snapshot's revision: cached by the diagnostics, else collected
+    now (with the other diagnostics, which are then cached for pulls too)."""
+    results = ls.lint.results(snapshot)
+    if results is None:
+        await ls.diagnostics.pull(snapshot)
+        results = ls.lint.results(snapshot)
+    return results or []
+

@@ -1,0 +1,169 @@
+"""Lint end to end: diagnostics (code, codeDescription, source) after open and after an edit,
+pushed and pulled, next to the syntax diagnostics; quick fixes, suppressions, fix all."""
+
+import ast
+
+from lsprotocol import types
+
+from tests.lsp.conftest import (
+    QUIET,
+    apply_text_edits,
+    capabilities,
+    change_document,
+    open_document,
+    pull_diagnostics,
+    session,
+    wait_for_diagnostics,
+)
+
+URI = "file:///work/lint_me.py"
+RULES = "https://docs.astral.sh/ruff/rules/"
+
+
+def resolving(pull: bool = True, document_changes: bool = False) -> types.ClientCapabilities:
+    caps = capabilities(pull=pull)
+    caps.text_document.code_action = types.CodeActionClientCapabilities(
+        resolve_support=types.ClientCodeActionResolveOptions(properties=["edit"])
+    )
+    caps.workspace.workspace_edit = types.WorkspaceEditClientCapabilities(document_changes=document_changes)
+    return caps
+
+
+def diagnostic(start, end, message, code, url, severity=types.DiagnosticSeverity.Warning, tags=None):
+    return types.Diagnostic(
+        range=types.Range(types.Position(*start), types.Position(*end)),
+        message=message,
+        severity=severity,
+        code=code,
+        code_description=types.CodeDescription(href=url),
+        source="booster",
+        tags=tuple(tags) if tags else None,
+    )
+
+
+F401 = diagnostic((0, 7), (0, 9), "`os` imported but unused", "F401", RESULTS := RULES + "unused-import/",
+                  tags=[types.DiagnosticTag.Unnecessary])
+
+
+async def actions(client, uri, diagnostics, range_=None, only=None):
+    range_ = range_ or (diagnostics[0].range if diagnostics else types.Range(types.Position(0, 0), types.Position(0, 0)))
+    return list(await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri), range=range_,
+        context=types.CodeActionContext(diagnostics=diagnostics, only=only))))
+
+
+def edits_of(edit: types.WorkspaceEdit, uri: str) -> list[types.TextEdit]:
+    if edit.document_changes:
+        return [e for change in edit.document_changes if change.text_document.uri == uri for e in change.edits]
+    return list(edit.changes[uri])
+
+
+async def test_pushed_after_open_and_after_an_edit_next_to_syntax_errors():
+    async with session(init_options={**QUIET, "diagnosticsDebounceMs": 50}) as client:
+        open_document(client, URI, "import os\n\nx = 1\n")
+        assert await wait_for_diagnostics(client, URI) == [F401]
+        client.diagnostics.pop(URI)
+        # an edit: the import is used now, and a syntax error appears on the last line
+        change_document(client, URI, 2, "import os\n\nx = os.sep\ny = (\n")
+        assert await wait_for_diagnostics(client, URI) == [
+            types.Diagnostic(range=types.Range(types.Position(3, 0), types.Position(3, 5)), message="unexpected '('",
+                             severity=types.DiagnosticSeverity.Error, code="syntax-error", source="booster"),
+        ]
+        client.diagnostics.pop(URI)
+        change_document(client, URI, 3, "import os\nimport sys\n\nx = os.sep\n")
+        assert await wait_for_diagnostics(client, URI) == [
+            diagnostic((1, 7), (1, 10), "`sys` imported but unused", "F401", RESULTS, tags=[types.DiagnosticTag.Unnecessary])
+        ]
+
+
+async def test_pulled_for_our_rules_with_documentation_links():
+    async with session(capabilities(pull=True), QUIET) as client:
+        uri = "file:///work/app.js"
+        open_document(client, uri, "function f(a) {\n  debugger;\n  return a == null;\n}\n", "javascript")
+        items = await pull_diagnostics(client, uri)
+        assert [(d.code, d.range.start.line, d.source) for d in items] == [("BJS001", 1, "booster"), ("BJS008", 2, "booster")]
+        assert items[0].code_description.href.endswith("docs/lint-rules.md#bjs001")
+        assert items[0].severity == types.DiagnosticSeverity.Warning
+
+
+async def test_quick_fix_and_suppression_of_an_unused_import():
+    text = "import os\n\nx = 1\n"
+    async with session(resolving(document_changes=True), QUIET) as client:
+        open_document(client, URI, text)
+        assert await pull_diagnostics(client, URI) == [F401]
+        listed = await actions(client, URI, [F401], only=["quickfix"])
+        assert [(a.title, a.kind, a.is_preferred) for a in listed] == [
+            ("Remove unused import: `os`", "quickfix", True),
+            ("Suppress F401 on this line (`# noqa: F401`)", "quickfix", None),
+        ]
+        fix, suppress = listed
+        [change] = fix.edit.document_changes
+        assert change.text_document == types.OptionalVersionedTextDocumentIdentifier(uri=URI, version=1)
+        assert list(change.edits) == [types.TextEdit(types.Range(types.Position(0, 0), types.Position(1, 0)), "")]
+        assert apply_text_edits(text, change.edits) == "\nx = 1\n"
+        assert apply_text_edits(text, edits_of(suppress.edit, URI)) == "import os  # noqa: F401\n\nx = 1\n"
+
+
+async def test_suppression_extends_an_existing_directive():
+    text = "fn f(x: bool) -> bool {\n    x == true // booster-ignore: BRS006\n}\n"
+    async with session(resolving(), QUIET) as client:
+        uri = "file:///work/lib.rs"
+        open_document(client, uri, text, "rust")
+        [brs001] = await pull_diagnostics(client, uri)
+        listed = await actions(client, uri, [brs001])
+        suppress = next(a for a in listed if a.title.startswith("Suppress"))
+        assert apply_text_edits(text, edits_of(suppress.edit, uri)) == (
+            "fn f(x: bool) -> bool {\n    x == true // booster-ignore: BRS006, BRS001\n}\n"
+        )
+        fix = next(a for a in listed if a.kind == "quickfix" and a.is_preferred)
+        assert edits_of(fix.edit, uri) == [types.TextEdit(types.Range(types.Position(1, 5), types.Position(1, 13)), "")]
+
+
+async def test_fix_all_applies_safe_fixes_only_in_resolve():
+    text = "import os\nimport sys\n\nprint(sys.argv)\nfor i in range(3):\n    l = lambda: i\n"
+    async with session(resolving(), QUIET) as client:
+        uri = "file:///work/fix_all.py"
+        open_document(client, uri, text)
+        [fix_all] = await actions(client, uri, [], only=["source.fixAll"])
+        assert fix_all.kind == "source.fixAll.booster" and fix_all.edit is None  # computed lazily
+        resolved = await client.code_action_resolve_async(fix_all)
+        assert apply_text_edits(text, edits_of(resolved.edit, uri)) == text.replace("import os\n", "")
+        # nothing safe to fix: not offered
+        open_document(client, "file:///work/clean.py", "x = 1\n")
+        assert await actions(client, "file:///work/clean.py", [], only=["source.fixAll.booster"]) == []
+
+
+async def test_stale_resolve_returns_no_edit_and_says_why():
+    async with session(resolving(), QUIET) as client:
+        open_document(client, URI, "import os\nimport sys\n")
+        [fix_all] = await actions(client, URI, [], only=["source.fixAll.booster"])
+        change_document(client, URI, 2, "import os\nimport sys\nprint(sys)\n")
+        resolved = await client.code_action_resolve_async(fix_all)
+        assert resolved.edit is None
+        assert client.messages[-1].message == "Fix all auto-fixable problems (booster): the document changed; ask for the action again"
+
+
+async def test_without_resolve_support_the_action_carries_a_command():
+    async with session(capabilities(pull=True), QUIET) as client:
+        open_document(client, URI, "import os\nimport sys\n")
+        raw = await client.protocol.send_request_async(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(URI), range=types.Range(types.Position(0, 0), types.Position(0, 0)),
+            context=types.CodeActionContext(diagnostics=[], only=["source.fixAll.booster"])))
+        [action] = raw
+        command = action.command
+        if isinstance(action, types.Command):
+            # lsprotocol's client structures a CodeAction carrying a command as a Command (the
+            # union's first member) and its `command` object as a string; editors tell them apart
+            command = types.Command(**ast.literal_eval(command))
+        assert command.command == "booster.applyCodeAction"
+        applied = []
+
+        @client.feature(types.WORKSPACE_APPLY_EDIT)
+        def apply(params: types.ApplyWorkspaceEditParams):
+            applied.append(params.edit)
+            return types.ApplyWorkspaceEditResult(applied=True)
+
+        result = await client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command=command.command, arguments=command.arguments))
+        assert result == {"applied": True}
+        assert apply_text_edits("import os\nimport sys\n", edits_of(applied[0], URI)) == ""
