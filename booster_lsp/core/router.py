@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable, Protocol
 from booster_lsp.config import BoosterConfig
 from booster_lsp.core.operations import BoosterOperation
 from booster_lsp.core.providers import FormatRequest
+from booster_lsp.core.python_ast import NOT_COMPARED, ast_difference
 from booster_lsp.core.syntax import SyntaxService
 from booster_lsp.errors import TransformationError
 
@@ -83,19 +84,31 @@ class FormatHandler:
         return self.booster.verify_by_default if verify is None else verify
 
     def _verify(self, request: OperationRequest, formatted: str, provider: str) -> None:
-        """The formatter's output must parse with no syntax error the input did not have.
-        One parse in the common case: the input is only parsed when the output has errors."""
-        if not SyntaxService.supports(request.language):
-            return
-        syntax = self.booster.syntax
-        if syntax.parse_errors(request.language, formatted) and (
-            new := syntax.new_errors(request.language, request.code, formatted)
-        ):
-            issue = new[0]
+        """The formatter's output must be the same program for Python (equal ASTs, black's safe
+        mode) and, for every language with a grammar, parse with no syntax error the input did
+        not have. Python inputs CPython can parse need no tree-sitter parse (the AST check is
+        stricter); otherwise one parse in the common case: the input is only parsed when the
+        output has errors."""
+        difference = None
+        if request.language == "python":
+            difference = ast_difference(request.code, formatted, docstring_code=request.config.python.docstring_code)
+            if difference is None:
+                return
+        if SyntaxService.supports(request.language):
+            syntax = self.booster.syntax
+            if syntax.parse_errors(request.language, formatted) and (
+                new := syntax.new_errors(request.language, request.code, formatted)
+            ):
+                issue = new[0]
+                raise TransformationError(
+                    f"{provider} produced output with a new syntax error ({issue.message} at line {issue.start[0] + 1}); "
+                    "nothing was changed",
+                    line=issue.start[0] + 1, column=issue.start[1] + 1, kind="module", module=provider,
+                )
+        if difference is not None and difference != NOT_COMPARED:
             raise TransformationError(
-                f"{provider} produced output with a new syntax error ({issue.message} at line {issue.start[0] + 1}); "
-                "nothing was changed",
-                line=issue.start[0] + 1, column=issue.start[1] + 1, kind="module", module=provider,
+                f"{provider} produced output that is not the same program ({difference}); nothing was changed",
+                kind="module", module=provider,
             )
 
 
