@@ -128,13 +128,15 @@ class RefactorActions:
         literal = next((n for n in reversed(nodes) if n.kind in LITERALS.get(family, ())
                         and n.start_byte <= start_byte and end_byte <= n.end_byte), None)
         if literal is not None:
-            found.append(("extractConstant", self._position(snapshot, literal.start_byte)))
+            found.append(("extractConstant", {"refactor_type": "extract_constant",
+                                               **self._position(snapshot, literal.start_byte)}))
         identifier = next((n for n in reversed(nodes) if n.kind in IDENTIFIERS
                            and n.start_byte <= start_byte and end_byte <= n.end_byte), None)
         if identifier is not None and not (selected and len(selected) > identifier.end_byte - identifier.start_byte):
             name = text[index.offset_of_byte(identifier.start_byte):index.offset_of_byte(identifier.end_byte)]
             if self._assigned_once(snapshot, identifier.start_byte):
-                found.append(("inline", {**self._position(snapshot, identifier.start_byte), "name": name}))
+                found.append(("inline", {"refactor_type": "inline", **self._position(snapshot, identifier.start_byte),
+                                        "name": name}))
         candidates = SIMPLIFIABLE.get(family, frozenset())
         line_start_byte = index.byte_offset(index.line_starts[first_line])
         if selected and any(n.kind in candidates and line_start_byte <= n.start_byte < end_byte for n in nodes):
