@@ -114,7 +114,16 @@ class SyntaxService:
 
     def errors(self, uri: str) -> list[SyntaxIssue]:
         with self._lock:
-            raw = self._call(lambda m: m.errors(self._doc(uri).handle))
+            doc = self._doc(uri)
+            raw = self._call(lambda m: m.errors(doc.handle))
+            if not raw and self._call(lambda m: m.has_errors(doc.handle)):
+                # A MISSING node of a hidden token (Go's statement terminator after `0000`) is not
+                # visited by the module's cursor walk: report it at the end, never "no errors".
+                end = len(doc.text)
+                line = doc.text.count(b"\n")
+                column = end - (doc.text.rfind(b"\n") + 1)
+                return [SyntaxIssue(end, end, (line, column), (line, column), "incomplete code: a token is missing",
+                                    "missing")]
         return [SyntaxIssue(e.start_byte, e.end_byte, e.start, e.end, e.message, e.kind) for e in raw]
 
     def has_errors(self, uri: str) -> bool:

@@ -350,7 +350,10 @@ class SyntaxLintProvider:
                     for m in matches:
                         if "target" not in m:
                             continue
-                        finding = rule.check(doc, m)
+                        try:
+                            finding = rule.check(doc, m)
+                        except KeyError:  # a partial match in error-recovered code (`<""` in Go)
+                            continue
                         if finding is not None:
                             findings.append((rule, m["target"], finding))
             finally:
