@@ -47,6 +47,9 @@ def settings(fake: FakeAnthropic) -> dict:
 def caps() -> types.ClientCapabilities:
     result = capabilities()
     result.window = types.WindowClientCapabilities(work_done_progress=True, show_message=None)
+    # the tests resolve actions; without resolveSupport they would carry booster.applyCodeAction
+    result.text_document.code_action = types.CodeActionClientCapabilities(
+        resolve_support=types.ClientCodeActionResolveOptions(properties=["edit"]))
     return result
 
 
