@@ -119,3 +119,14 @@ async def test_rename_of_a_changed_document_uses_the_new_text():
         change_document(client, URI, 2, "b = 1\nprint(b)\n")
         edit = await rename(client, URI, 1, 6, "c")
         assert apply_text_edits("b = 1\nprint(b)\n", edit.changes[URI]) == "c = 1\nprint(c)\n"
+
+
+async def test_an_imported_name_whose_definition_is_not_open_is_renamed_through_an_alias():
+    """Renaming the name inside the import would import something else: alias it instead."""
+    main = "from pkg.shapes import area\n\nprint(area(2))\n"
+    async with session(caps(), QUIET) as client:
+        open_document(client, "file:///work/pkg/main.py", main)
+        edit = await rename(client, "file:///work/pkg/main.py", 2, 7, "surface")
+        assert apply_text_edits(main, edit.changes["file:///work/pkg/main.py"]) == (
+            "from pkg.shapes import area as surface\n\nprint(surface(2))\n"
+        )

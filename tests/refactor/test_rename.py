@@ -110,3 +110,30 @@ def test_prepare_rename(syntax) -> None:
     assert prepare_rename(syntax, "python", code, code.index("a)")) == (6, 7, "a")
     with pytest.raises(TransformationError, match="no renameable symbol here"):
         prepare_rename(syntax, "python", code, code.index("return"))
+
+
+@pytest.mark.parametrize(
+    ("language", "code", "old", "expected"),
+    [
+        ("python", "from pkg.shapes import area\nprint(area(2))\n", "area",
+         "from pkg.shapes import area as renamed\nprint(renamed(2))\n"),
+        ("python", "import os\nprint(os.sep)\n", "os", "import os as renamed\nprint(renamed.sep)\n"),
+        ("python", "from m import (a,\n  b)\nprint(b)\n", "b", "from m import (a,\n  b as renamed)\nprint(renamed)\n"),
+        ("python", "from m import b as c\nprint(c)\n", "c", "from m import b as renamed\nprint(renamed)\n"),
+        ("typescript", 'import { clamp } from "./lib";\nclamp(1);\n', "clamp",
+         'import { clamp as renamed } from "./lib";\nrenamed(1);\n'),
+        ("javascript", 'import clamp from "./lib";\nclamp(1);\n', "clamp", 'import renamed from "./lib";\nrenamed(1);\n'),
+    ],
+)
+def test_an_imported_name_is_renamed_through_an_alias(booster, language, code, old, expected):
+    """Renaming the name inside the import statement would import something else."""
+    result = booster.transform_sync(code, "rename", language, old_name=old, new_name="renamed", _llm=False)
+    assert result.success, result.error
+    assert result.transformed_code == expected
+
+
+def test_a_dotted_import_binding_is_refused(booster):
+    result = booster.transform_sync("import os.path\nprint(os.sep)\n", "rename", "python", old_name="os",
+                                               new_name="renamed", _llm=False)
+    assert not result.success
+    assert result.error == "'os' is bound by a dotted import (line 1); renaming it would change what is imported"

@@ -69,7 +69,10 @@ def find_binding(model: ScopeModel, old_name: str | None, line: int | None, colu
     return binding
 
 
-def plan_rename(model: ScopeModel, binding: Binding, new_name: str) -> RenamePlan:
+def plan_rename(model: ScopeModel, binding: Binding, new_name: str, *, alias_imports: bool = True) -> RenamePlan:
+    """Edits renaming ``binding``. A name bound by an import is renamed through an alias
+    (`from m import x as new`) so the same thing is imported; ``alias_imports=False`` when the
+    imported definition itself is renamed too (a rename across open documents)."""
     language = model.language
     check_identifier(language, new_name)
     old = binding.name
@@ -104,11 +107,26 @@ def plan_rename(model: ScopeModel, binding: Binding, new_name: str) -> RenamePla
                 f"{line_of(text, occ.start)}",
                 text, occ.start,
             )
-    edits = [(o.start, o.end, (f"{o.name}: {new_name}" if o.shorthand else new_name).encode("utf-8"))
+    edits = [(o.start, o.end, _replacement(model, o, new_name, alias_imports).encode("utf-8"))
              for o in binding.occurrences]
     if language == "python" and binding.kind == "param":
         edits.extend(_keyword_argument_edits(model, binding, new_name))
     return RenamePlan(binding, sorted(set(edits)))
+
+
+def _replacement(model: ScopeModel, occ: Occurrence, new_name: str, alias_imports: bool) -> str:
+    if occ.shorthand:
+        return f"{occ.name}: {new_name}"
+    imported = model.imports.get((occ.start, occ.end)) if alias_imports else None
+    if imported == "dotted":
+        raise _refuse(
+            f"{occ.name!r} is bound by a dotted import (line {line_of(model.text, occ.start)}); "
+            f"renaming it would change what is imported",
+            model.text, occ.start,
+        )
+    if imported == "name":
+        return f"{occ.name} as {new_name}"
+    return new_name
 
 
 def _scope_chain(model: ScopeModel, occ: Occurrence) -> list:

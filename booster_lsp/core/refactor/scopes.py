@@ -96,6 +96,9 @@ class ScopeModel:
         self._starts: list[int] = []
         self.calls: list[tuple[Occurrence, tuple[int, int]]] = []  # (callee occurrence, keyword name range)
         self.module: Scope
+        #: byte ranges of names bound by an import without an alias: "name" (can be aliased on
+        #: rename) or "dotted" (Python `import a.b`: cannot)
+        self.imports: dict[tuple[int, int], str] = {}
 
     # ------------------------------------------------------------------ look-ups
     def finish(self) -> None:
@@ -149,6 +152,13 @@ def scope_model(syntax: SyntaxService, language: str, text: bytes) -> ScopeModel
             return model
     captures = run_query(syntax, language, text, "refactor")
     model = build_python(text, captures) if language == "python" else build_block(language, text, captures)
+    for capture in run_query(syntax, language, text, "imports"):
+        if capture.name == "import.name":
+            model.imports[(capture.start_byte, capture.end_byte)] = "name"
+        elif capture.name == "import.dotted":
+            first = text[capture.start_byte:capture.end_byte].split(b".")[0].strip()
+            kind = "dotted" if b"." in text[capture.start_byte:capture.end_byte] else "name"
+            model.imports[(capture.start_byte, capture.start_byte + len(first))] = kind
     with _models_lock:
         _models[key] = model
         while len(_models) > _MAX_MODELS:

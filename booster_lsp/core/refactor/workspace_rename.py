@@ -155,7 +155,7 @@ def rename_in_documents(
                 continue
             source = next((d for d in peers if resolves_to(document, entry.module, d)), None)
             if source is None:
-                break
+                break  # the definition is not open: renamed here through an alias (plan_rename)
             source_model = scope_model(syntax, source.language, source.text.encode("utf-8"))
             defined = source_model.module.bindings.get(entry.name)
             if defined is not None and defined.defined:
@@ -184,7 +184,7 @@ def rename_in_documents(
                 edits.append((*entry.name_range, new_name.encode("utf-8")))
                 continue
             try:
-                edits.extend(plan_rename(other_model, local, new_name).edits)
+                edits.extend(plan_rename(other_model, local, new_name, alias_imports=False).edits)
             except TransformationError as error:
                 raise _refuse(f"{posixpath.basename(other.path)}: {error.message}") from None
         if edits:
