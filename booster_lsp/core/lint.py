@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from booster_lsp.config import BoosterConfig
+from booster_lsp.core.providers import WasmModuleProvider
 from booster_lsp.errors import TransformationError
 from booster_lsp.wasm.pool import InstancePool
 from booster_lsp.wasm.registry import ModuleRegistry, ModuleSpec
@@ -363,18 +364,13 @@ _ISOLATED_RULES = {"F401", "F811", "F841", "UP010", "UP029", "PIE790", "PIE794",
                    "TC004", "TC005", "PYI013", "PYI021"}
 
 
-class RuffLintProvider:
+class RuffLintProvider(WasmModuleProvider):
     """Python lint with Ruff's linter in WASM."""
-
-    used_wasm = True
 
     def __init__(self, spec: ModuleSpec, registry: ModuleRegistry, runtime: WasmRuntime, config: BoosterConfig) -> None:
         from booster_lsp.wasm.abi.bindgen_externref import RuffWorkspace
 
-        self.spec = spec
-        self.provider = spec.provider
-        self.fingerprint = spec.sha256
-        self.module = runtime.module(spec.name, registry.load_bytes(spec), spec.sha256)
+        super().__init__(spec, registry, runtime, config)
         glue = registry.glue_path(spec)
         if glue is None or not glue.is_file():
             raise TransformationError(f"module {spec.name} lacks its JS glue file", module=spec.name)

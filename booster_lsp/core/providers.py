@@ -57,7 +57,9 @@ def detect_line_ending(text: str) -> str:
     return "crlf" if index > 0 and text[index - 1] == "\r" else "lf"
 
 
-class _WasmProvider:
+class WasmModuleProvider:
+    """A provider backed by one verified module of the lock (shared by format and lint)."""
+
     used_wasm = True
 
     def __init__(self, spec: ModuleSpec, registry: ModuleRegistry, runtime: WasmRuntime, config: BoosterConfig) -> None:
@@ -69,7 +71,7 @@ class _WasmProvider:
         self.limits = _limits(config)
 
 
-class RuffFormatProvider(_WasmProvider):
+class RuffFormatProvider(WasmModuleProvider):
     supports_range = True
 
     def __init__(self, spec: ModuleSpec, registry: ModuleRegistry, runtime: WasmRuntime, config: BoosterConfig) -> None:
@@ -120,7 +122,7 @@ class RuffFormatProvider(_WasmProvider):
         return FormatOutput(merged.decode("utf-8"), self.provider)
 
 
-class DprintFormatProvider(_WasmProvider):
+class DprintFormatProvider(WasmModuleProvider):
     supports_range = True
 
     def __init__(self, spec: ModuleSpec, registry: ModuleRegistry, runtime: WasmRuntime, config: BoosterConfig) -> None:
@@ -150,7 +152,7 @@ class DprintFormatProvider(_WasmProvider):
         return FormatOutput(request.text if result is None else result, self.provider)
 
 
-class GofmtProvider(_WasmProvider):
+class GofmtProvider(WasmModuleProvider):
     supports_range = False
 
     def __init__(self, spec: ModuleSpec, registry: ModuleRegistry, runtime: WasmRuntime, config: BoosterConfig) -> None:
