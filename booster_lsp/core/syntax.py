@@ -31,12 +31,33 @@ GRAMMARS: dict[str, str] = {
     "rust": "rust",
 }
 
+def _query_dir() -> Path:
+    checkout = Path(__file__).resolve().parents[2] / "wasm" / "queries"
+    bundled = Path(__file__).resolve().parents[1] / "_data" / "queries"  # in an installed wheel
+    return checkout if checkout.is_dir() or not bundled.is_dir() else bundled
+
+
 #: Where the query files live (wasm/queries/<grammar>/<name>.scm).
-QUERY_DIR = Path(__file__).resolve().parents[2] / "wasm" / "queries"
+QUERY_DIR = _query_dir()
+#: A grammar without its own copy of a query file uses its base grammar's: the TSX grammar
+#: is TypeScript's plus JSX, and TypeScript's is JavaScript's plus types, so their node
+#: types are supersets. Only files that differ are kept per grammar.
+QUERY_BASE = {"tsx": "typescript", "typescript": "javascript"}
+
+
+def query_path(grammar: str, name: str) -> Path:
+    """wasm/queries/<grammar>/<name>.scm, or the nearest base grammar's copy."""
+    current: str | None = grammar
+    while current is not None:
+        path = QUERY_DIR / current / f"{name}.scm"
+        if path.is_file():
+            return path
+        current = QUERY_BASE.get(current)
+    return QUERY_DIR / grammar / f"{name}.scm"
 
 T = TypeVar("T")
 
-__all__ = ["Capture", "GRAMMARS", "QUERY_DIR", "SyntaxIssue", "SyntaxService"]
+__all__ = ["Capture", "GRAMMARS", "QUERY_DIR", "SyntaxIssue", "SyntaxService", "query_path"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +102,7 @@ class SyntaxService:
     @staticmethod
     def query_file(language: str, name: str) -> str:
         """Source of wasm/queries/<grammar>/<name>.scm, e.g. query_file("python", "locals")."""
-        return (QUERY_DIR / SyntaxService.grammar(language) / f"{name}.scm").read_text()
+        return query_path(SyntaxService.grammar(language), name).read_text(encoding="utf-8")
 
     # ------------------------------------------------------------------ documents
     def open(self, uri: str, language: str, text: str | bytes) -> None:

@@ -19,7 +19,7 @@ from typing import Any, Callable
 from booster_lsp.config import BoosterConfig
 from booster_lsp.config import CHECKOUT_ROOT, PACKAGE_ROOT
 from booster_lsp.core.lint import ByteLines, LintDiagnostic, LintEdit, LintFix, LintOutput, SAFE, UNSAFE, fix_until_stable
-from booster_lsp.core.syntax import GRAMMARS, QUERY_DIR
+from booster_lsp.core.syntax import GRAMMARS, query_path
 from booster_lsp.wasm.abi.syntax_v1 import Capture
 
 LINT_LANGUAGES = {"javascript", "javascriptreact", "typescript", "typescriptreact", "go", "rust"}
@@ -258,7 +258,7 @@ ALL_RULES: dict[str, Rule] = {r.code: r for rules in (JS_RULES, GO_RULES, RUST_R
 
 
 def query_source(language: str, code: str) -> str:
-    return (QUERY_DIR / GRAMMARS[language] / "lint" / f"{code}.scm").read_text(encoding="utf-8")
+    return query_path(GRAMMARS[language], f"lint/{code}").read_text(encoding="utf-8")
 
 
 @lru_cache(maxsize=None)

@@ -1,2 +1,0 @@
-; duplicate object keys
-(object (pair key: [(property_identifier) (string) (number)] @key) @pair) @object
