@@ -131,7 +131,7 @@ class StatsRecorder:
             self._counts = {op: int(n) for op, n in data["counts"].items()}
             for operation, samples in data.get("llm_samples", {}).items():
                 self._llm_samples[operation] = deque((float(s) for s in samples), maxlen=SAMPLES_KEPT)
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:  # any shape: rebuilt
             log.warning("statistics file %s is corrupt (%s); starting from zero", path, exc)
             self.__init__(self.baselines_ms, None)  # type: ignore[misc]
             self.path = path

@@ -86,6 +86,10 @@ class SpeculativeFormatter:
             return None
         try:
             outcome = entry.future.result() if entry.future.done() else await asyncio.shield(entry.future)
+        except asyncio.CancelledError:  # a didChange cancelled the joined run: the request goes on ([])
+            if not entry.future.cancelled() or asyncio.current_task().cancelling():  # type: ignore[union-attr]
+                raise  # this request itself was cancelled
+            return None
         except Exception:  # noqa: BLE001 - the request formats again itself
             return None
         self.served += 1
