@@ -85,13 +85,23 @@ ARRIVAL_SNAPSHOT: ContextVar[DocumentSnapshot | None] = ContextVar("arrival_snap
 
 
 class BoosterProtocol(LanguageServerProtocol):
-    """pygls' protocol with three changes: the position encoding is negotiated by
+    """pygls' protocol with four changes: the position encoding is negotiated by
     text/positions (UTF-8 if offered, else UTF-16); open documents live in our
-    DocumentStore rather than in pygls' workspace; and a request sees its document as it
+    DocumentStore rather than in pygls' workspace; a request sees its document as it
     was when the request arrived, even if a later didChange is handled before the
-    handler's first step runs."""
+    handler's first step runs; and finished notifications are forgotten (see below)."""
 
     _server: BoosterLanguageServer
+
+    def _check_handler_result(self, future):
+        # pygls 2.1 files the future of a notification whose built-in handler is a generator
+        # (didOpen, didChange, didClose, ...) under a fresh uuid in _request_futures and never
+        # removes it: a Future, its Condition and RLock per keystroke (~2 KB), forever.
+        super()._check_handler_result(future)
+        for msg_id, pending in list(self._request_futures.items()):
+            if pending is future:
+                del self._request_futures[msg_id]
+                break
 
     def _handle_request(self, msg_id, method_name, params):
         document = getattr(params, "text_document", None)

@@ -14,6 +14,12 @@ import threading
 from typing import BinaryIO
 
 
+#: Messages read ahead of the event loop. Beyond this the reader stops reading, the pipe
+#: fills and the client's writes wait: a didChange storm faster than the server can apply
+#: it costs the client time, not the server unbounded memory.
+MAX_PENDING_MESSAGES = 256
+
+
 class ThreadedStdinReader:
     """Implements pygls' AsyncReader (``readline`` / ``readexactly``) from a queue of the
     header lines and bodies a thread has read."""
@@ -22,6 +28,7 @@ class ThreadedStdinReader:
         self.stdin = stdin
         self.loop = loop
         self.items: asyncio.Queue[bytes] = asyncio.Queue()
+        self._slots = threading.Semaphore(MAX_PENDING_MESSAGES)
         threading.Thread(target=self._read, name="booster-stdin", daemon=True).start()
 
     def _deliver(self, items: list[bytes]) -> None:
@@ -35,6 +42,7 @@ class ThreadedStdinReader:
         buffer = bytearray()
         try:
             while True:
+                self._slots.acquire()  # released when the loop takes the message's body
                 items: list[bytes] = []
                 length = 0
                 while True:  # header lines up to the blank line
@@ -72,4 +80,6 @@ class ThreadedStdinReader:
         return await self.items.get()
 
     async def readexactly(self, n: int) -> bytes:
-        return await self.items.get()
+        body = await self.items.get()
+        self._slots.release()
+        return body

@@ -249,5 +249,4 @@ async def test_soak():
     out.write_text(json.dumps(report, indent=2))
     print("\nsoak:", json.dumps(report, indent=2))
     assert soak.counts["applied"] > 0 and soak.counts["stale_dropped"] > 0
-    if growth >= 10:  # known open issue (see README "Reliability"): growth on the didChange path
-        pytest.xfail(f"RSS grew {growth:.0f}% after warm-up (< 10% required): {report['rss_mb']}")
+    assert growth < 10, f"RSS grew {growth:.0f}% after warm-up (< 10% required): {report['rss_mb']}"
