@@ -43,6 +43,10 @@ def keep_line_endings(old: str, new: str) -> str:
     ending = line_ending_of(old)
     if ending is None:
         return new
+    if len(set(LINE_BREAK.findall(old))) > 1:
+        # Mixed endings (e.g. a stray CR before a CRLF): there is no single ending to restore,
+        # and rewriting them would change lines the transformation never touched.
+        return new
     if ending == "\n" and "\r" not in new:
         return new
     crlf = new.count("\r\n")
