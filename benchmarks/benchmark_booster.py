@@ -58,8 +58,9 @@ def time_calls(func, repeat: int) -> list[float]:
 
 def in_process(repeat: int) -> list[tuple[str, ...]]:
     rows = []
-    uncached = WASMBooster(BoosterConfig(cache_enabled=False), stats_path=None)
-    cached = WASMBooster(BoosterConfig(), stats_path=None)
+    # verify off: the module path itself; the cost of verify has its own row below
+    uncached = WASMBooster(BoosterConfig(cache_enabled=False, verify=False), stats_path=None)
+    cached = WASMBooster(BoosterConfig(verify=False), stats_path=None)
     for language, path in FILES.items():
         if not path.exists():
             rows.append((language, f"missing {path}", "", "", "", ""))
@@ -80,6 +81,11 @@ def in_process(repeat: int) -> list[tuple[str, ...]]:
             throughput = f"{count / (time.perf_counter() - start):.0f}/s"
         rows.append((language, f"{lines}", f"{median_ms(warm):.2f}", f"{p95_ms(warm):.2f}",
                      f"{median_ms(hits) * 1000:.1f} µs", throughput))
+    verified = WASMBooster(BoosterConfig(cache_enabled=False, verify=True), stats_path=None)
+    code = FILES["python"].read_text(encoding="utf-8")
+    verified.transform_sync(code, "format", "python")
+    samples = time_calls(lambda: verified.transform_sync(code, "format", "python"), repeat)
+    rows.append(("python + verify (CLI default)", "", f"{median_ms(samples):.2f}", f"{p95_ms(samples):.2f}", "", ""))
     return rows
 
 
@@ -130,6 +136,7 @@ def directory_run() -> list[tuple[str, str]]:
     rows = []
     commands = {
         "booster format DIR": [str(BIN / "booster"), "format", "--no-cache"],
+        "booster format --fast DIR": [str(BIN / "booster"), "format", "--no-cache", "--fast"],
         "ruff format DIR": [str(BIN / "ruff"), "format", "--isolated", "--no-cache"],
         "black DIR": [str(BIN / "black"), "-q"],
     }
@@ -145,12 +152,14 @@ def directory_run() -> list[tuple[str, str]]:
             timings[name] = time.perf_counter() - start
     for name, seconds in timings.items():
         rows.append((f"{name} ({len(sources)} files)", f"{seconds * 1000:.0f}"))
-    if "booster format DIR" in timings:
-        ours = timings["booster format DIR"]
+    for name in ("booster format DIR", "booster format --fast DIR"):
+        if name not in timings:
+            continue
+        ours = timings[name]
         if "black DIR" in timings:
-            rows.append(("  black / booster", f"{timings['black DIR'] / ours:.1f}x"))
+            rows.append((f"  black / {name}", f"{timings['black DIR'] / ours:.1f}x"))
         if "ruff format DIR" in timings:
-            rows.append(("  booster / ruff", f"{ours / timings['ruff format DIR']:.1f}x"))
+            rows.append((f"  {name} / ruff", f"{ours / timings['ruff format DIR']:.1f}x"))
     return rows
 
 

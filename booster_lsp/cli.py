@@ -63,12 +63,14 @@ def main() -> None:
 @click.option("--quote-style", type=click.Choice(["double", "single", "preserve"]), help="Python string quotes.")
 @click.option("--jobs", "-j", type=int, help="Parallel workers (default: one per core).")
 @click.option("--no-cache", is_flag=True, help="Do not use the result cache.")
+@click.option("--fast", is_flag=True,
+              help="Skip verify (the re-parse and, for Python, the AST comparison of every changed file), as black's --fast.")
 @click.option("--llm", "use_llm", is_flag=True, help="Send files no module can format to the LLM (asks first).")
 @click.option("--yes", "-y", is_flag=True, help="With --llm: do not ask for confirmation.")
 def format_command(
     paths: tuple[Path, ...], files: tuple[Path, ...], check: bool, diff: bool, stdin_filename: str | None,
     line_width: int | None, indent_width: int | None, use_tabs: bool | None, quote_style: str | None,
-    jobs: int | None, no_cache: bool, use_llm: bool, yes: bool,
+    jobs: int | None, no_cache: bool, fast: bool, use_llm: bool, yes: bool,
 ) -> None:
     """Format files and directories (recursively, honouring .gitignore), or stdin with '-'."""
     all_paths = list(paths) + list(files)
@@ -79,6 +81,8 @@ def format_command(
         overrides["python"] = {"quote_style": quote_style}
     if no_cache:
         overrides["cache_enabled"] = False
+    if fast:
+        overrides["verify"] = False
     if all_paths == [Path("-")]:
         _format_stdin(stdin_filename, overrides, use_llm, yes)
         return

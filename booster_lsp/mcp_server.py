@@ -102,7 +102,10 @@ class BoosterTools:
 
 def build_server(root: Path | None = None, booster: WASMBooster | None = None) -> MCPServer:
     root = (root or Path.cwd()).resolve()
-    tools = BoosterTools(booster or WASMBooster(load_config(root)), root)
+    booster = booster or WASMBooster(load_config(root))
+    # The caller of an MCP tool is itself a model: the tools answer from modules only.
+    booster.llm_by_default = False
+    tools = BoosterTools(booster, root)
     server = MCPServer("booster", version=__version__, instructions=INSTRUCTIONS)
 
     @server.tool()

@@ -94,20 +94,36 @@ async def test_format_files_inside_root_and_refusals(workdir: Path, tmp_path: Pa
     assert (tmp_path / "outside.py").read_text() == "y  =  2\n"
 
 
-async def test_operations_not_built_yet_are_honest_errors(workdir: Path):
+async def test_lint_rename_extract_and_simplify_tools(workdir: Path):
     async with client_for(workdir) as client:
-        results = {
-            name: await client.call_tool(name, args)
-            for name, args in {
-                "booster_lint": {"code": "import os\n", "language": "cobol"},
-                "booster_extract_function": {"code": "x = 1\n", "language": "cobol", "start_line": 1,
-                                             "end_line": 1, "function_name": "f"},
-                "booster_simplify": {"code": "x = 1\n", "language": "cobol"},
-                "booster_rename": {"code": "x = 1\n", "language": "cobol", "old_name": "x", "new_name": "y"},
-            }.items()
-        }
-    for name, result in results.items():
-        assert result.is_error and "cobol" in result.content[0].text, name
+        lint = await client.call_tool("booster_lint", {"code": "import os\nx = 1\n", "language": "python"})
+        rename = await client.call_tool("booster_rename", {"code": "def old(): pass\nold()\n", "language": "python",
+                                                           "old_name": "old", "new_name": "new"})
+        extract = await client.call_tool("booster_extract_function", {
+            "code": "x = a + b\ny = x * 2\nz = x + y\n", "language": "python", "start_line": 1, "end_line": 2,
+            "function_name": "calculate_intermediate"})
+        simplify = await client.call_tool("booster_simplify", {
+            "code": "def f(a, b):\n    if a < b:\n        return True\n    else:\n        return False\n",
+            "language": "python", "refactor_type": "simplify"})
+    assert not lint.is_error
+    assert [d["code"] for d in lint.structured_content["diagnostics"]] == ["F401"]
+    assert lint.structured_content["transformed_code"].startswith("import os  # ")
+    assert rename.structured_content["transformed_code"] == "def new(): pass\nnew()\n"
+    extracted = extract.structured_content["transformed_code"]
+    assert "def calculate_intermediate(" in extracted and "calculate_intermediate()" in extracted
+    namespace: dict = {}
+    exec(extracted.replace("def calculate_intermediate(", "a, b = 2, 3\ndef calculate_intermediate(", 1), namespace)
+    assert (namespace["x"], namespace["y"], namespace["z"]) == (5, 10, 15)
+    assert simplify.structured_content["transformed_code"] == "def f(a, b):\n    return a < b\n"
+
+
+async def test_refusals_and_unsupported_pairs_are_tool_errors(workdir: Path):
+    async with client_for(workdir) as client:
+        keyword = await client.call_tool("booster_rename", {"code": "x = 1\n", "language": "python",
+                                                            "old_name": "x", "new_name": "class"})
+        unsupported = await client.call_tool("booster_lint", {"code": "x", "language": "cobol"})
+    assert keyword.is_error and "keyword" in keyword.content[0].text
+    assert unsupported.is_error and "cobol" in unsupported.content[0].text
 
 
 async def test_streamable_http_transport_on_loopback(workdir: Path):
