@@ -64,3 +64,25 @@ def test_settings_file_lists_every_setting_with_its_default():
     path = CHECKOUT_ROOT / "settings" / "booster.yaml"
     assert path.read_text() == render_settings_yaml(), "regenerate: python -m booster_lsp.config > settings/booster.yaml"
     assert BoosterConfig.model_validate(read_settings_file(path)) == BoosterConfig()
+
+
+def test_readme_settings_table_names_every_setting():
+    from pydantic import BaseModel
+
+    from booster_lsp.config import CHECKOUT_ROOT
+
+    readme = (CHECKOUT_ROOT / "README.md").read_text(encoding="utf-8")
+    missing = []
+
+    def walk(model: type[BaseModel], prefix: str) -> None:
+        for name, field in model.model_fields.items():
+            default = field.get_default(call_default_factory=True)
+            key = f"{prefix}{name}"
+            if isinstance(default, BaseModel):
+                if f"`{key}.*`" not in readme:
+                    walk(type(default), f"{key}.")
+            elif f"`{key}`" not in readme:
+                missing.append(key)
+
+    walk(BoosterConfig, "")
+    assert not missing, f"README's settings table lacks {missing}"
