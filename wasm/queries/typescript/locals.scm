@@ -1,5 +1,5 @@
-; Scopes, definitions and references for rename / extract (TypeScript; tsx/locals.scm is
-; the same file). Adapted from tree-sitter-javascript 0.25.0 queries/locals.scm and
+; Scopes, definitions and references for rename / extract (TypeScript, and TSX, which uses
+; this file: core/syntax.py QUERY_BASE). Adapted from tree-sitter-javascript 0.25.0 queries/locals.scm and
 ; tree-sitter-typescript 0.23.2 queries/locals.scm (both MIT, Copyright (c) 2014 Max
 ; Brunsfeld / 2016 the tree-sitter-typescript authors), extended with types and imports.
 
