@@ -46,7 +46,7 @@ class LintSettings(_Section):
 
 
 class LLMSettings(_Section):
-    model: str = Field("claude-sonnet-4-5", description="Anthropic model used for the slow path.")
+    model: str = Field("claude-sonnet-5-5", description="Anthropic model used for the slow path.")
     api_key_env: str = Field("ANTHROPIC_API_KEY", description="Environment variable holding the API key.")
     base_url: str | None = Field(None, description="Anthropic-compatible endpoint (gateway or proxy).")
     timeout_s: float = Field(60.0, gt=0, description="Timeout of one LLM request, in seconds.")
