@@ -9,7 +9,7 @@ reassigned between the assignment and a use.
 
 from __future__ import annotations
 
-from booster_lsp.core.refactor.languages import apply_edits, line_of
+from booster_lsp.core.refactor.languages import apply_edits, line_of, refuse_if_initializer_reads_change
 from booster_lsp.core.refactor.rename import find_binding
 from booster_lsp.core.refactor.scopes import run_query, scope_model
 from booster_lsp.core.syntax import SyntaxService
@@ -64,15 +64,8 @@ def inline_variable(syntax: SyntaxService, language: str, code: str, line: int, 
         raise _refuse(f"the initializer of {binding.name!r} has a {impure[0].kind} and {binding.name!r} is used "
                       f"{len(uses)} times; inlining would evaluate it {len(uses)} times", line_of(text, rhs.start_byte))
     # names read by the initializer must not be reassigned before a use
-    last_use = max(u.start for u in uses)
-    for occ in model.occurrences_in(rhs.start_byte, rhs.end_byte):
-        b = occ.binding
-        if b is None:
-            continue
-        for o in b.occurrences:
-            if o.is_binding and stmt.end_byte <= o.start < last_use:
-                raise _refuse(f"{occ.name!r}, read by the initializer, is reassigned at line {line_of(text, o.start)} "
-                              f"before a use of {binding.name!r}", line_of(text, o.start))
+    refuse_if_initializer_reads_change(model, binding.name, rhs.start_byte, rhs.end_byte, stmt.end_byte,
+                                       max(u.start for u in uses), lambda read, o: o.is_binding)
     if impure:
         between = text[stmt.end_byte:uses[0].start]
         if between.strip().count(b"\n") > 0 or b";" in between:

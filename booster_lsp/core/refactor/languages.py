@@ -80,6 +80,24 @@ def line_of(text: bytes, offset: int) -> int:
     return text.count(b"\n", 0, offset) + 1
 
 
+def refuse_if_initializer_reads_change(model, name: str, start: int, end: int, declared_end: int, last_use: int,
+                                       is_write) -> None:
+    """Inline moves the initializer of ``name`` (bytes ``start``..``end``) to its uses: no name
+    it reads may be written between the end of the declaration and the last use.
+    ``is_write(read, occurrence)`` tells which occurrences of a read name write it."""
+    text = model.text
+    for read in model.occurrences_in(start, end):
+        if read.binding is None:
+            continue
+        for occurrence in read.binding.occurrences:
+            if is_write(read, occurrence) and declared_end <= occurrence.start < last_use:
+                line = line_of(text, occurrence.start)
+                raise TransformationError(
+                    f"{read.name!r}, read by the initializer, is reassigned at line {line} before a use of {name!r}",
+                    kind="refused", line=line, column=1,
+                )
+
+
 def column_of(text: bytes, offset: int) -> int:
     """1-based column in characters."""
     start = text.rfind(b"\n", 0, offset) + 1

@@ -13,7 +13,13 @@ import re
 
 from booster_lsp.core.refactor.block_facts import FACTS, JS_LIKE
 from booster_lsp.core.refactor.extract_block import _writes
-from booster_lsp.core.refactor.languages import apply_edits, check_identifier, line_col_to_offset, line_of
+from booster_lsp.core.refactor.languages import (
+    apply_edits,
+    check_identifier,
+    line_col_to_offset,
+    line_of,
+    refuse_if_initializer_reads_change,
+)
 from booster_lsp.core.refactor.rename import find_binding
 from booster_lsp.core.refactor.scopes import scope_model
 from booster_lsp.core.refactor.tree import Node, Tree, node_tree
@@ -355,15 +361,10 @@ def inline_block(syntax: SyntaxService, language: str, code: str, line: int, col
     if impure and len(uses) > 1:
         raise _refuse(f"the initializer of {binding.name!r} has a {impure[0].kind} and {binding.name!r} is used "
                       f"{len(uses)} times; inlining would evaluate it {len(uses)} times", line_of(text, value.start))
-    last_use = max(u.start for u in uses)
-    for occ in model.occurrences_in(value.start, value.end):
-        b = occ.binding
-        if b is None:
-            continue
-        for o in b.occurrences:
-            if (o.start in writes or (o.is_binding and o is not occ)) and decl.end <= o.start < last_use:
-                raise _refuse(f"{occ.name!r}, read by the initializer, is reassigned at line {line_of(text, o.start)} "
-                              f"before a use of {binding.name!r}", line_of(text, o.start))
+    refuse_if_initializer_reads_change(
+        model, binding.name, value.start, value.end, decl.end, max(u.start for u in uses),
+        lambda read, o: o.start in writes or (o.is_binding and o is not read),
+    )
     stmt = decl if decl.kind in ("let_declaration", "short_var_declaration") else (
         next((a for a in decl.ancestors() if a.kind in ("lexical_declaration", "variable_declaration",
                                                          "var_declaration")), decl))
