@@ -209,8 +209,18 @@ class BoosterLanguageServer(LanguageServer):
 
     async def run_in_worker(self, function: Callable[..., T], *args: Any) -> T:
         """Run blocking work off the event loop. Cancelling the awaiting request cancels
-        queued work; a module call already running finishes and its result is dropped."""
-        return await asyncio.get_running_loop().run_in_executor(self.executor, function, *args)
+        queued work; a module call already running finishes and its result is dropped.
+        Afterwards, notices of the core (a module put in quarantine) are shown, once each,
+        whichever feature's work caused them, after the feature's own message."""
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self.executor, function, *args)
+        finally:
+            loop.call_soon(self._show_notices)
+
+    def _show_notices(self) -> None:
+        for notice in self.booster.take_notices():
+            self.show_message(notice, types.MessageType.Warning)
 
     def show_message(self, message: str, message_type: types.MessageType) -> None:
         self.window_show_message(types.ShowMessageParams(type=message_type, message=message))

@@ -48,7 +48,5 @@ def answer(ls: BoosterLanguageServer, snapshot: DocumentSnapshot, outcome: Forma
     if outcome.edits is None:
         if outcome.kind != "quarantined":  # while it rests, its failures are not repeated to the user
             ls.show_message(outcome.message or "cannot format", types.MessageType.Warning)
-        for notice in ls.booster.take_notices():  # a module put in quarantine: said once (core/quarantine.py)
-            ls.show_message(notice, types.MessageType.Warning)
         return []
     return outcome.edits
