@@ -175,12 +175,9 @@ class WASMBooster:
         def failure(message: str, kind: str, error: TransformationError | None = None) -> TransformationResult:
             elapsed = (time.perf_counter() - started) * 1000
             self._record(operation, elapsed, success=False, used_wasm=False, cache_hit=False)
-            location = None
-            if error is not None and error.line is not None:
-                location = SourceLocation(line=error.line, column=error.column or 1)
             return TransformationResult(
                 operation=operation, code=code, transformed_code=code, success=False, used_wasm=False,
-                execution_time_ms=round(elapsed, 3), error=message, error_kind=kind, error_location=location,
+                execution_time_ms=round(elapsed, 3), error=message, error_kind=kind, error_location=_location(error),
                 language=language, provider=error.module if error and error.module else None,
             )
 
@@ -199,9 +196,8 @@ class WASMBooster:
             if llm_mode == "only" or "llm.exclude" in blocked:
                 reason = f"{reason}; {blocked}"
             return failure(reason, "unsupported")
-        unexpected = sorted(set(args) - handler.arguments)
-        if unexpected:
-            return failure(f"{operation.value} does not take argument(s) {', '.join(unexpected)}", "config")
+        if (unexpected := _unexpected_arguments(operation, args, handler.arguments)) is not None:
+            return failure(unexpected, "config")
         key = None
         if use_cache:
             options_part = handler.cache_options(request) + json.dumps(args, sort_keys=True, default=str)
@@ -249,8 +245,8 @@ class WASMBooster:
         provider = self.llm.provider_name(request.config)
         key = cached = None
         output: LLMOutput | TransformationError
-        if check_args and (unexpected := sorted(set(request.args) - LLM_ARGUMENTS)):
-            output = TransformationError(f"{operation.value} does not take argument(s) {', '.join(unexpected)}", kind="config")
+        if check_args and (unexpected := _unexpected_arguments(operation, request.args, LLM_ARGUMENTS)) is not None:
+            output = TransformationError(unexpected, kind="config")
         else:
             if use_cache:
                 key = cache_key(provider, operation.value, request.language, request.code, self.llm.cache_options(request))
@@ -264,9 +260,8 @@ class WASMBooster:
                       language=request.language)
         if isinstance(output, TransformationError):
             self._record(operation, elapsed, success=False, used_wasm=False, cache_hit=False)
-            location = SourceLocation(line=output.line, column=output.column or 1) if output.line is not None else None
             return TransformationResult(**common, transformed_code=request.code, success=False, error=output.message,
-                                        error_kind=output.kind, error_location=location, provider=provider)
+                                        error_kind=output.kind, error_location=_location(output), provider=provider)
         if key is not None and cached is None:
             self.cache.put(key, output)
         fresh = cached is None
@@ -310,3 +305,15 @@ def _is_setting(name: str) -> bool:
     """transform() keyword arguments that override settings (snake or camelCase), as
     opposed to operation arguments such as old_name or start_line."""
     return name in BoosterConfig.model_fields or to_snake(name) in BoosterConfig.model_fields
+
+
+def _unexpected_arguments(operation: BoosterOperation, args: dict[str, Any], accepted: frozenset[str]) -> str | None:
+    """The refusal for operation arguments the serving provider does not take, if any."""
+    unexpected = sorted(set(args) - accepted)
+    return f"{operation.value} does not take argument(s) {', '.join(unexpected)}" if unexpected else None
+
+
+def _location(error: TransformationError | None) -> SourceLocation | None:
+    if error is None or error.line is None:
+        return None
+    return SourceLocation(line=error.line, column=error.column or 1)
