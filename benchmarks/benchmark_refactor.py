@@ -86,6 +86,40 @@ def main() -> None:
                                       targets[i % len(targets)][1], targets[i % len(targets)][2]), 60)
     cold = median_ms(lambda i: rename(syntax, "python", code + f"\n# {i}\n", targets[i % len(targets)][0],
                                       f"renamed_{i}", targets[i % len(targets)][1], targets[i % len(targets)][2]), 20)
+    # As in the language server: the document's tree is open in the syntax module and updated
+    # incrementally on each change; the refactoring runs on the new text right after an edit.
+    uri = "file:///benchmark/logging/__init__.py"
+    syntax.open(uri, "python", code.encode("utf-8"))
+    edits = {"text": code}
+    docstring = code.encode("utf-8").index(b"Logging package")
+
+    counter = iter(range(10**5))
+
+    def after_edit(i: int, action) -> None:
+        # a word of the module docstring becomes a new number (a text never analysed before;
+        # no line moves, so the targets stay)
+        syntax.edit(uri, docstring, docstring + 5, f"{next(counter):05d}".encode())
+        edits["text"] = syntax.text(uri).decode("utf-8")
+        action(i, edits["text"])
+
+    def rename_local(i: int, text: str) -> None:
+        name, line, column = targets[i % len(targets)]
+        rename(syntax, "python", text, name, f"renamed_{i}", line, column)
+
+    module_names = [(node.name, node.lineno, node.col_offset + 5) for node in tree.body
+                    if isinstance(node, ast.FunctionDef)]
+
+    def rename_module_level(i: int, text: str) -> None:
+        name, line, column = module_names[i % len(module_names)]
+        rename(syntax, "python", text, name, f"renamed_{i}", line, column)
+
+    def extract_after(i: int, text: str) -> None:
+        extract_function(syntax, "python", text, *extracts[i % len(extracts)], "extracted")
+
+    edit_local = median_ms(lambda i: after_edit(i, rename_local), 40)
+    edit_module = median_ms(lambda i: after_edit(i, rename_module_level), 20)
+    edit_extract = median_ms(lambda i: after_edit(i, extract_after), 20)
+    syntax.close(uri)
     ewarm = median_ms(lambda i: extract_function(syntax, "python", code, *extracts[i % len(extracts)], "extracted"), 30)
     ecold = median_ms(lambda i: extract_function(syntax, "python", code + f"\n# {i}\n", *extracts[i % len(extracts)],
                                                  "extracted"), 15)
@@ -97,8 +131,11 @@ def main() -> None:
     print(f"{'rename, warm (scope model cached)':<46}{warm:>10.2f}{'≤ 20':>10}")
     print(f"{'rename, cold (parse + query + resolve)':<46}{cold:>10.2f}{'':>10}")
     print(f"{'rename via WASMBooster.transform_sync (warm)':<46}{api:>10.2f}{'':>10}")
+    print(f"{'rename of a local, after an edit (LSP tree)':<46}{edit_local:>10.2f}{'≤ 20':>10}")
+    print(f"{'rename of a module-level name, after an edit':<46}{edit_module:>10.2f}{'≤ 20':>10}")
     print(f"{'extract function, warm':<46}{ewarm:>10.2f}{'≤ 30':>10}")
     print(f"{'extract function, cold':<46}{ecold:>10.2f}{'':>10}")
+    print(f"{'extract function, after an edit (LSP tree)':<46}{edit_extract:>10.2f}{'≤ 30':>10}")
     for language, fixture, fn, start, end in BLOCK_CASES:
         text, s0, e0 = block_file(language, fixture, fn, start, end)
         extract_function(syntax, language, text, s0, e0, "extracted")  # warm up (and check it works)

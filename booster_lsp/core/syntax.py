@@ -12,9 +12,10 @@ call once; a second failure is raised as TransformationError.
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Callable, Iterator, TypeVar
 
 from booster_lsp.errors import TransformationError
 from booster_lsp.wasm.abi.syntax_v1 import LANGUAGE_IDS, Capture, SyntaxModuleV1
@@ -150,6 +151,16 @@ class SyntaxService:
     def has_errors(self, uri: str) -> bool:
         with self._lock:
             return self._call(lambda m: m.has_errors(self._doc(uri).handle))
+
+    @contextmanager
+    def document_holding(self, language: str, text: bytes) -> Iterator[str | None]:
+        """The uri of an open document whose tree is of exactly `text` (such as the language
+        server's incrementally updated tree of the document being refactored), or None. No
+        other thread can edit or close documents until the block ends."""
+        grammar = self.grammar(language)
+        with self._lock:
+            yield next((uri for uri, doc in self._docs.items()
+                        if doc.grammar == grammar and len(doc.text) == len(text) and doc.text == text), None)
 
     def query(self, uri: str, query_source: str, start_byte: int = 0, end_byte: int = 0) -> list[Capture]:
         """Captures of the query in document order (optionally within [start_byte, end_byte))."""

@@ -124,6 +124,18 @@ class SyntaxModuleSource:
             log.warning("syntax tree of %s: %s", snapshot.uri, error)
             return []
 
+    def sync(self, snapshot: DocumentSnapshot) -> None:
+        """Bring the document's tree up to the snapshot (an incremental reparse), so that
+        refactorings of this text query it instead of parsing the whole text again."""
+        if not self.supports(snapshot.language):
+            return
+        try:
+            with self._lock:
+                self._sync(snapshot)
+        except (BoosterError, ValueError, KeyError) as error:
+            self._texts.pop(snapshot.uri, None)
+            log.warning("syntax tree of %s: %s", snapshot.uri, error)
+
     def _sync(self, snapshot: DocumentSnapshot):
         """The service with the snapshot's text as the document's tree (caller holds the lock)."""
         data = snapshot.text.encode("utf-8")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from booster_lsp.core.refactor.languages import apply_edits, check_identifier, column_of, line_col_to_offset, line_of
-from booster_lsp.core.refactor.scopes import Binding, Occurrence, ScopeModel, scope_model
+from booster_lsp.core.refactor.scopes import Binding, Occurrence, ScopeModel, scope_model, symbol_model
 from booster_lsp.core.syntax import SyntaxService
 from booster_lsp.errors import TransformationError
 
@@ -194,7 +194,10 @@ def rename(
     line: int | None = None, column: int | None = None,
 ) -> str:
     text = code.encode("utf-8")
-    model = scope_model(syntax, language, text)
+    if line is not None and column is not None:
+        model = symbol_model(syntax, language, text, line_col_to_offset(text, line, column))
+    else:
+        model = scope_model(syntax, language, text)
     binding = find_binding(model, old_name, line, column)
     plan = plan_rename(model, binding, new_name)
     return apply_edits(text, plan.edits).decode("utf-8")
@@ -203,7 +206,7 @@ def rename(
 def prepare_rename(syntax: SyntaxService, language: str, code: str, offset: int) -> tuple[int, int, str]:
     """(start, end, placeholder) of the renameable symbol at a byte offset, or refused."""
     text = code.encode("utf-8")
-    model = scope_model(syntax, language, text)
+    model = symbol_model(syntax, language, text, offset)
     occ = symbol_at(model, offset)
     if occ is None or occ.binding is None or not occ.binding.defined:
         raise _refuse("no renameable symbol here", text, offset)

@@ -20,8 +20,10 @@ import itertools
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import Callable
 
-from booster_lsp.core.syntax import SyntaxService
+from booster_lsp.core.syntax import GRAMMARS, SyntaxService
+from booster_lsp.errors import TransformationError
 
 _uri_counter = itertools.count()
 
@@ -96,9 +98,19 @@ class ScopeModel:
         self._starts: list[int] = []
         self.calls: list[tuple[Occurrence, tuple[int, int]]] = []  # (callee occurrence, keyword name range)
         self.module: Scope
-        #: byte ranges of names bound by an import without an alias: "name" (can be aliased on
-        #: rename) or "dotted" (Python `import a.b`: cannot)
-        self.imports: dict[tuple[int, int], str] = {}
+        self._imports: dict[tuple[int, int], str] | None = None
+        self._load_imports: Callable[[], dict[tuple[int, int], str]] | None = None
+        #: None: the whole text; else the byte range of the top-level statements modelled
+        self.span: tuple[int, int] | None = None
+
+    @property
+    def imports(self) -> dict[tuple[int, int], str]:
+        """Byte ranges of names bound by an import without an alias: "name" (can be aliased on
+        rename) or "dotted" (Python `import a.b`: cannot). Queried on first use: only a rename
+        that touches an import needs them."""
+        if self._imports is None:
+            self._imports = self._load_imports() if self._load_imports is not None else {}
+        return self._imports
 
     # ------------------------------------------------------------------ look-ups
     def finish(self) -> None:
@@ -144,26 +156,103 @@ _MAX_MODELS = 16
 def scope_model(syntax: SyntaxService, language: str, text: bytes) -> ScopeModel:
     """The scope model of `text`, built once per distinct text (a small LRU, so repeated
     refactorings of the same document version do not parse and query again)."""
-    key = (language, hashlib.blake2b(text, digest_size=16).hexdigest())
+    return _model(syntax, language, text, None)
+
+
+def symbol_model(syntax: SyntaxService, language: str, text: bytes, offset: int) -> ScopeModel:
+    """A scope model that resolves the symbol at byte `offset` exactly as the whole text's
+    model would, built from as little of the text as possible.
+
+    A binding of a function (or class, lambda, comprehension, block) scope is only seen from
+    inside that scope: the model of the outermost function around `offset` (else of the
+    top-level statement) has every occurrence of such a binding and every use of any other
+    name that a rename of it could capture or be captured by. Bindings of scopes outside that
+    range (module-level names, used anywhere; a method's class attributes) and the parameters
+    of a function whose callers lie outside it (Python keyword arguments at call sites) need
+    the whole text's model. In a 2,000-line file this is a query over ~50 lines, not 2,000."""
+    return cached_scope_model(language, text) or local_model(syntax, language, text, offset) \
+        or _model(syntax, language, text, None)
+
+
+def local_model(syntax: SyntaxService, language: str, text: bytes, offset: int) -> ScopeModel | None:
+    """The model of the function (or top-level statement) around `offset` when it holds
+    everything about the symbol there (see symbol_model), else None."""
+    span = _enclosing_span(syntax, language, text, offset)
+    if span is None or span == (0, len(text)):
+        return None
+    model = _model(syntax, language, text, span)
+    occurrence = model.occurrence_at(offset) or (model.occurrence_at(offset - 1) if offset > 0 else None)
+    binding = occurrence.binding if occurrence is not None else None
+    return model if binding is not None and binding.defined and _confined(model, binding) else None
+
+
+def _confined(model: ScopeModel, binding: Binding) -> bool:
+    """Does the model's range hold all the binding's occurrences (and the call sites whose
+    keyword arguments name it)?"""
+    assert model.span is not None
+    lo, hi = model.span
+
+    def inside(scope: Scope | None) -> bool:
+        return scope is not None and scope is not model.module and lo <= scope.node_start and scope.node_end <= hi
+
+    if not inside(binding.scope):
+        return False
+    return not (model.language == "python" and binding.kind == "param") or inside(binding.scope.parent)
+
+
+#: The root node kind of each grammar: its children are the top-level statements.
+_ROOTS = {"python": "module", "javascript": "program", "typescript": "program", "tsx": "program",
+          "go": "source_file", "rust": "source_file"}
+#: The refactor query's capture of a whole function node (Python `def`, the others' functions,
+#: methods and closures).
+_FUNCTION_CAPTURES = frozenset({"fn", "function"})
+
+
+def _enclosing_span(syntax: SyntaxService, language: str, text: bytes, offset: int) -> tuple[int, int] | None:
+    """Byte range of the outermost function containing `offset` (or `offset - 1`: the cursor
+    just after an identifier still names it), else of the top-level statement(s) there."""
+    lo, hi = max(0, offset - 1), offset + 1
+    functions = [c for c in run_query(syntax, language, text, "refactor", None, lo, hi)
+                 if c.name in _FUNCTION_CAPTURES and c.start_byte <= lo and hi <= c.end_byte]
+    if functions:
+        outermost = max(functions, key=lambda c: c.end_byte - c.start_byte)
+        return outermost.start_byte, outermost.end_byte
+    top = run_query(syntax, language, text, "top", f"({_ROOTS[GRAMMARS[language]]} (_) @top)", lo, hi)
+    if not top:
+        return None
+    return min(c.start_byte for c in top), max(c.end_byte for c in top)
+
+
+def _model(syntax: SyntaxService, language: str, text: bytes, span: tuple[int, int] | None) -> ScopeModel:
+    """The model of `text`, or of the top-level statements in `span` only (cached either way)."""
+    key = (language, hashlib.blake2b(text, digest_size=16).hexdigest(), *(span or ()))
     with _models_lock:
         model = _models.get(key)
         if model is not None:
             _models.move_to_end(key)
             return model
-    captures = run_query(syntax, language, text, "refactor")
+    start, end = span or (0, 0)
+    captures = run_query(syntax, language, text, "refactor", None, start, end)
     model = build_python(text, captures) if language == "python" else build_block(language, text, captures)
-    for capture in run_query(syntax, language, text, "imports"):
-        if capture.name == "import.name":
-            model.imports[(capture.start_byte, capture.end_byte)] = "name"
-        elif capture.name == "import.dotted":
-            first = text[capture.start_byte:capture.end_byte].split(b".")[0].strip()
-            kind = "dotted" if b"." in text[capture.start_byte:capture.end_byte] else "name"
-            model.imports[(capture.start_byte, capture.start_byte + len(first))] = kind
+    model.span = span
+    model._load_imports = lambda: _imports(syntax, language, text, start, end)
     with _models_lock:
         _models[key] = model
         while len(_models) > _MAX_MODELS:
             _models.popitem(last=False)
     return model
+
+
+def _imports(syntax: SyntaxService, language: str, text: bytes, start: int, end: int) -> dict[tuple[int, int], str]:
+    imports: dict[tuple[int, int], str] = {}
+    for capture in run_query(syntax, language, text, "imports", None, start, end):
+        if capture.name == "import.name":
+            imports[(capture.start_byte, capture.end_byte)] = "name"
+        elif capture.name == "import.dotted":
+            first = text[capture.start_byte:capture.end_byte].split(b".")[0].strip()
+            kind = "dotted" if b"." in text[capture.start_byte:capture.end_byte] else "name"
+            imports[(capture.start_byte, capture.start_byte + len(first))] = kind
+    return imports
 
 
 def cached_scope_model(language: str, text: bytes) -> ScopeModel | None:
@@ -192,26 +281,27 @@ _MAX_OPEN = 8
 
 def run_query(syntax: SyntaxService, language: str, text: bytes, name: str, source: str | None = None,
               start_byte: int = 0, end_byte: int = 0) -> list:
-    """Captures of wasm/queries/<language>/<name>.scm on `text`. The last few texts stay open in
-    the syntax module, so the refactor, flow and simplify queries of one text share one parse.
-    Code with syntax errors is refused (kind "syntax")."""
+    """Captures of wasm/queries/<language>/<name>.scm on `text`. Code with syntax errors is
+    refused (kind "syntax").
+
+    No new parse when a tree of exactly this text is open: the language server's
+    incrementally updated tree of the document (a refactoring right after an edit costs an
+    incremental reparse, not a full one), or one of the last few texts refactored here, so the
+    refactor, flow and simplify queries of one text share one parse."""
+    source = source if source is not None else query_source(syntax, language, name)
     key = (id(syntax), language, hashlib.blake2b(text, digest_size=16).hexdigest())
     with _models_lock:
         uri = _open_docs.get(key)
         if uri is not None:
             _open_docs.move_to_end(key)
     if uri is None:
+        with syntax.document_holding(language, text) as shared:
+            if shared is not None:
+                _refuse_syntax_errors(syntax, shared, close=False)
+                return syntax.query(shared, source, start_byte, end_byte)
         uri = f"booster-refactor:{next(_uri_counter)}"
         syntax.open(uri, language, text)
-        if syntax.has_errors(uri):
-            issue = syntax.errors(uri)[0]
-            syntax.close(uri)
-            from booster_lsp.errors import TransformationError
-
-            raise TransformationError(
-                f"the code has a syntax error ({issue.message}); refusing to refactor it",
-                kind="syntax", line=issue.start[0] + 1, column=issue.start[1] + 1,
-            )
+        _refuse_syntax_errors(syntax, uri, close=True)
         with _models_lock:
             _open_docs[key] = uri
             evicted = []
@@ -220,12 +310,23 @@ def run_query(syntax: SyntaxService, language: str, text: bytes, name: str, sour
         for old in evicted:
             syntax.close(old)
     try:
-        return syntax.query(uri, source if source is not None else query_source(syntax, language, name),
-                            start_byte, end_byte)
+        return syntax.query(uri, source, start_byte, end_byte)
     except KeyError:  # closed concurrently: open again
         with _models_lock:
             _open_docs.pop(key, None)
         return run_query(syntax, language, text, name, source, start_byte, end_byte)
+
+
+def _refuse_syntax_errors(syntax: SyntaxService, uri: str, *, close: bool) -> None:
+    if not syntax.has_errors(uri):
+        return
+    issue = syntax.errors(uri)[0]
+    if close:
+        syntax.close(uri)
+    raise TransformationError(
+        f"the code has a syntax error ({issue.message}); refusing to refactor it",
+        kind="syntax", line=issue.start[0] + 1, column=issue.start[1] + 1,
+    )
 
 
 _ROLE_RANK = {"param": 6, "param.splat": 6, "def": 5, "walrus": 5, "store": 5, "global": 5, "nonlocal": 5, "skip": 2, "ref": 1}

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from booster_lsp.core.refactor.languages import apply_edits
 from booster_lsp.core.refactor.rename import plan_rename, symbol_at
-from booster_lsp.core.refactor.scopes import Binding, ScopeModel, scope_model
+from booster_lsp.core.refactor.scopes import Binding, ScopeModel, scope_model, symbol_model
 from booster_lsp.core.syntax import SyntaxService
 from booster_lsp.errors import TransformationError
 
@@ -141,7 +141,7 @@ def rename_in_documents(
     by_key = {document.key: document for document in documents}
     document = by_key[target]
     data = document.text.encode("utf-8")
-    model = scope_model(syntax, document.language, data)
+    model = symbol_model(syntax, document.language, data, offset)
     occurrence = symbol_at(model, offset)
     if occurrence is None or occurrence.binding is None or not occurrence.binding.defined:
         raise _refuse("no renameable symbol here")

@@ -46,10 +46,21 @@ def _target(ls: BoosterLanguageServer, uri: str, position: types.Position) -> tu
     return snapshot, snapshot.index.byte_offset(offset)
 
 
+def _prepare(ls: BoosterLanguageServer, snapshot: DocumentSnapshot, byte: int) -> tuple[int, int, str]:
+    ls.syntax_source.sync(snapshot)  # the rename then queries this tree: no full parse
+    return prepare(ls.booster.syntax, _source(snapshot), byte)
+
+
+def _rename(ls: BoosterLanguageServer, snapshot: DocumentSnapshot, documents: list[SourceDocument], byte: int,
+            new_name: str) -> dict[str, str]:
+    ls.syntax_source.sync(snapshot)
+    return rename_in_documents(ls.booster.syntax, documents, snapshot.uri, byte, new_name)
+
+
 async def prepare_rename(ls: BoosterLanguageServer, params: types.PrepareRenameParams) -> types.PrepareRenameResult:
     snapshot, byte = _target(ls, params.text_document.uri, params.position)
     try:
-        start, end, name = await ls.run_in_worker(prepare, ls.booster.syntax, _source(snapshot), byte)
+        start, end, name = await ls.run_in_worker(_prepare, ls, snapshot, byte)
     except (TransformationError, BoosterError) as error:
         raise RenameRefused(f"booster: {_reason(error)}") from None
     index = snapshot.index
@@ -63,8 +74,7 @@ async def rename(ls: BoosterLanguageServer, params: types.RenameParams) -> types
     snapshots = {document.uri: document for document in [snapshot, *others]}
     documents = [_source(document) for document in snapshots.values()]
     try:
-        texts = await ls.run_in_worker(rename_in_documents, ls.booster.syntax, documents, snapshot.uri, byte,
-                                       params.new_name)
+        texts = await ls.run_in_worker(_rename, ls, snapshot, documents, byte, params.new_name)
     except (TransformationError, BoosterError) as error:
         raise RenameRefused(f"booster: {_reason(error)}") from None
     changes = []

@@ -211,8 +211,9 @@ class SyntaxModuleV1:
             raise TransformationError(f"module {MODULE_NAME} returned a malformed capture list", module=MODULE_NAME)
         names = self._capture_names[query]
         symbols = self.symbols(language_id)
+        new = tuple.__new__  # a named tuple without its Python-level __new__: ~25 % faster here
         return [
-            Capture(names[cap], symbols[sym], start, end, (srow, scol), (erow, ecol), pattern, mid)
+            new(Capture, (names[cap], symbols[sym], start, end, (srow, scol), (erow, ecol), pattern, mid))
             for mid, pattern, cap, sym, start, end, srow, scol, erow, ecol in _CAPTURE_RECORD.iter_unpack(data)
         ]
 
