@@ -126,6 +126,15 @@ class SyntaxService:
             self._call(lambda m: m.edit(self._doc(uri).handle, start_byte, old_end_byte, inserted))
             doc.text = new
 
+    def replace_text(self, uri: str, new_text: bytes) -> None:
+        """Make the document's text `new_text`, reparsing incrementally: one edit spanning
+        what lies between the common prefix and the common suffix of the old and new text."""
+        with self._lock:
+            old = self._doc(uri).text
+            start = _common_prefix(old, new_text)
+            suffix = _common_suffix(old, new_text, min(len(old), len(new_text)) - start)
+            self.edit(uri, start, len(old) - suffix, new_text[start : len(new_text) - suffix])
+
     def text(self, uri: str) -> bytes:
         with self._lock:
             return self._doc(uri).text
@@ -255,3 +264,26 @@ class SyntaxService:
         self._queries.clear()
         for doc in self._docs.values():
             doc.handle = self._module.open(LANGUAGE_IDS[doc.grammar], doc.text)
+
+
+def _common_prefix(a: bytes, b: bytes) -> int:
+    """Length of the common prefix, by bisection on slice comparisons (memcmp speed)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[:middle] == b[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _common_suffix(a: bytes, b: bytes, limit: int) -> int:
+    low, high = 0, limit
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[len(a) - middle :] == b[len(b) - middle :]:
+            low = middle
+        else:
+            high = middle - 1
+    return low

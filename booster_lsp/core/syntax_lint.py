@@ -13,7 +13,6 @@ import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Callable
 
 from booster_lsp.config import BoosterConfig

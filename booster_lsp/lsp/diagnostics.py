@@ -47,29 +47,6 @@ class DiagnosticSource(Protocol):
     def close(self, uri: str) -> None: ...
 
 
-def _common_prefix(a: bytes, b: bytes) -> int:
-    """Length of the common prefix, by bisection on slice comparisons (memcmp speed)."""
-    low, high = 0, min(len(a), len(b))
-    while low < high:
-        middle = (low + high + 1) // 2
-        if a[:middle] == b[:middle]:
-            low = middle
-        else:
-            high = middle - 1
-    return low
-
-
-def _common_suffix(a: bytes, b: bytes, limit: int) -> int:
-    low, high = 0, limit
-    while low < high:
-        middle = (low + high + 1) // 2
-        if a[len(a) - middle :] == b[len(b) - middle :]:
-            low = middle
-        else:
-            high = middle - 1
-    return low
-
-
 class SyntaxModuleSource:
     """Syntax errors from our tree-sitter module (core.syntax.SyntaxService) for Python,
     JavaScript(React), TypeScript(React), Go and Rust: one tree per open document, updated
@@ -144,9 +121,7 @@ class SyntaxModuleSource:
         if old is None:
             service.open(snapshot.uri, snapshot.language, data)
         elif old != data:
-            start = _common_prefix(old, data)
-            suffix = _common_suffix(old, data, min(len(old), len(data)) - start)
-            service.edit(snapshot.uri, start, len(old) - suffix, data[start : len(data) - suffix])
+            service.replace_text(snapshot.uri, data)
         self._texts[snapshot.uri] = data
         return service
 

@@ -77,6 +77,18 @@ async def test_extract_function_in_typescript():
         )
 
 
+async def test_extract_function_picks_a_name_the_file_does_not_use():
+    text = "def extracted():\n    return 1\n\n\ndef f(a):\n    b = a + extracted()\n    return b\n"
+    async with session(caps(), QUIET) as client:
+        open_document(client, URI, text)
+        action = (await refactorings(client, URI, (5, 0), (6, 0)))["refactor.extract.function"]
+        resolved = await client.code_action_resolve_async(action)
+        assert apply_text_edits(text, edits(resolved)) == (
+            "def extracted():\n    return 1\n\n\ndef extracted_2(a):\n    b = a + extracted()\n    return b\n\n\n"
+            "def f(a):\n    b = extracted_2(a)\n    return b\n"
+        )
+
+
 async def test_a_refusal_comes_back_without_an_edit_and_with_the_reason():
     text = "def f(values):\n    for v in values:\n        if v:\n            break\n    return 1\n"
     async with session(caps(), QUIET) as client:

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from booster_lsp.core.refactor.extract import extract_function
+from booster_lsp.core.refactor.extract import extract_function, free_function_name
 from booster_lsp.errors import TransformationError
 from tests.refactor.conftest import FIXTURES
 
@@ -62,6 +62,11 @@ REFUSALS = [
     ("def f():\n    x = 1\n    def g():\n        nonlocal x\n        x = 2\n        print(x)\n", 5, 6,
      "which is nonlocal in the enclosing function"),
     ("x = 1\n", 3, 4, "line 4 is past the end"),
+    # the new function would replace (or be shadowed by) an existing `extracted`
+    ("def extracted():\n    return 1\n\n\ndef f(a):\n    b = a + 1\n    return b\n", 6, 6,
+     "'extracted' is already used in this file"),
+    ("class A:\n    def m(self, a):\n        b = a + 1\n        return self.extracted(b)\n", 3, 3,
+     "'extracted' is already used in this file"),
     ("x = 1\n", 1, 1, None),
 ]
 
@@ -83,3 +88,10 @@ def test_extract_refusals(syntax, code, start, end, message) -> None:
 def test_other_languages_are_refused_clearly(syntax) -> None:
     with pytest.raises(TransformationError, match="do not support 'cobol'"):
         extract_function(syntax, "cobol", "x\n", 1, 1, "f")
+
+
+def test_free_function_name_skips_names_in_use() -> None:
+    assert free_function_name("def f():\n    return 1\n") == "extracted"
+    assert free_function_name("extracted = 1\nextracted_2 = 2\n") == "extracted_3"
+    assert free_function_name("x = obj.extracted\n") == "extracted_2"
+    assert free_function_name("extracted_values = 1\n") == "extracted"  # a longer word is another name

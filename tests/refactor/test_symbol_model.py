@@ -134,7 +134,7 @@ def test_partial_and_whole_models_give_the_same_renamed_text(syntax):
     """End to end through rename(): a local of a method in a class in a long file."""
     code = (STDLIB / "argparse.py").read_text()
     text = code.encode()
-    line = next(i for i, l in enumerate(code.splitlines(), 1) if l == "        formatter = self._get_formatter()")
+    line = code.splitlines().index("        formatter = self._get_formatter()") + 1
     offset = line_col_to_offset(text, line, 9)
     model = local_model(syntax, "python", text, offset)
     assert model is not None and model.span[1] - model.span[0] < len(text) // 2

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from booster_lsp.core.refactor.languages import apply_edits, check_identifier, line_col_to_offset
-from booster_lsp.core.refactor.scopes import Binding, ScopeModel, run_query, scope_model
+from booster_lsp.core.refactor.scopes import Binding, ScopeModel, function_model, run_query, scope_model
 from booster_lsp.core.syntax import SyntaxService
 from booster_lsp.errors import TransformationError
 
@@ -100,8 +100,12 @@ def extract_function(syntax: SyntaxService, language: str, code: str, start_line
 # ====================================================================== Python
 def _extract_python(syntax: SyntaxService, code: str, start_line: int, end_line: int, name: str) -> str:
     text = code.encode("utf-8")
-    model = scope_model(syntax, "python", text)
     sel = select_lines(text, start_line, end_line)
+    if name_in_use(text, name):
+        raise _refuse(f"{name!r} is already used in this file; choose another name for the function")
+    # statements inside a function need only that function's model (all their bindings)
+    model = function_model(syntax, "python", text, sel.start + len(sel.indent.encode("utf-8"))) \
+        or scope_model(syntax, "python", text)
     block = text[sel.start:sel.end].decode("utf-8")
     body = _dedent(block, sel.indent)
     if syntax.parse_errors("python", body):
@@ -125,9 +129,26 @@ def _extract_python(syntax: SyntaxService, code: str, start_line: int, end_line:
     return _generate_python(model, text, sel, enclosing, analysis, body, name)
 
 
+def free_function_name(code: str, base: str = "extracted") -> str:
+    """`base`, or `base_2`, `base_3`, ...: the first that the code does not use anywhere."""
+    text = code.encode("utf-8")
+    name, n = base, 1
+    while name_in_use(text, name):
+        n += 1
+        name = f"{base}_{n}"
+    return name
+
+
+def name_in_use(text: bytes, name: str) -> bool:
+    """Does `name` appear as a whole word anywhere (a binding, a use, an attribute, a keyword
+    argument: the new function must not clash with or shadow any of them)?"""
+    return re.search(rb"(?<![\w])" + re.escape(name.encode("utf-8")) + rb"(?![\w])", text) is not None
+
+
 def _analyse_python(syntax: SyntaxService, model: ScopeModel, text: bytes, sel: Selection, enclosing) -> Analysis:
     a = Analysis()
-    flow = run_query(syntax, "python", text, "refactor-flow")
+    start, end = model.span or (0, 0)
+    flow = run_query(syntax, "python", text, "refactor-flow", None, start, end)
     nested = [(c.start_byte, c.end_byte) for c in flow if c.name == "nested" and sel.start <= c.start_byte < sel.end]
     loops = [(c.start_byte, c.end_byte) for c in flow if c.name == "loop"]
     augmented = {c.start_byte for c in flow if c.name == "augmented"}

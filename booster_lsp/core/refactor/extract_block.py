@@ -19,9 +19,9 @@ import re
 from dataclasses import dataclass
 
 from booster_lsp.core.refactor.block_facts import FACTS, JS_LIKE, TYPED
-from booster_lsp.core.refactor.extract import Selection, _dedent, select_lines
+from booster_lsp.core.refactor.extract import Selection, _dedent, name_in_use, select_lines
 from booster_lsp.core.refactor.languages import apply_edits, line_of
-from booster_lsp.core.refactor.scopes import Binding, scope_model
+from booster_lsp.core.refactor.scopes import Binding, parses_cleanly, scope_model
 from booster_lsp.core.refactor.tree import Node, Tree, node_tree
 from booster_lsp.core.refactor.types import TypeResolver, rust_is_copy
 from booster_lsp.core.syntax import SyntaxService
@@ -75,7 +75,7 @@ def extract_block(syntax: SyntaxService, language: str, code: str, start_line: i
         if item is not None and item.start >= s0:
             item = None  # top-level statements themselves are selected
     tree = node_tree(syntax, language, text, item.start, item.end) if item is not None else probe
-    if any(o.name == name for o in model.occurrences):
+    if name_in_use(text, name):
         raise _refuse(f"{name!r} is already used in this file; choose another name for the function")
     containers = facts.containers | (_GO_CASES if language == "go" else frozenset())
     container = tree.deepest(s0, e0, containers)
@@ -91,7 +91,7 @@ def extract_block(syntax: SyntaxService, language: str, code: str, start_line: i
     flow = _flow(tree, language, container, stmts, sel, enclosing, text)
     ex = _Extraction(syntax, language, text, model, tree, sel, item, container, stmts, enclosing, flow, name)
     out = ex.generate()
-    if syntax.parse_errors(language, out):
+    if not parses_cleanly(syntax, language, text, out.encode("utf-8")):
         raise TransformationError("internal error: the extracted code does not parse; nothing was changed",
                                   kind="module")
     return out

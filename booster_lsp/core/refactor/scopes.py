@@ -177,13 +177,24 @@ def symbol_model(syntax: SyntaxService, language: str, text: bytes, offset: int)
 def local_model(syntax: SyntaxService, language: str, text: bytes, offset: int) -> ScopeModel | None:
     """The model of the function (or top-level statement) around `offset` when it holds
     everything about the symbol there (see symbol_model), else None."""
-    span = _enclosing_span(syntax, language, text, offset)
+    span, _ = _enclosing_span(syntax, language, text, offset)
     if span is None or span == (0, len(text)):
         return None
     model = _model(syntax, language, text, span)
     occurrence = model.occurrence_at(offset) or (model.occurrence_at(offset - 1) if offset > 0 else None)
     binding = occurrence.binding if occurrence is not None else None
     return model if binding is not None and binding.defined and _confined(model, binding) else None
+
+
+def function_model(syntax: SyntaxService, language: str, text: bytes, offset: int) -> ScopeModel | None:
+    """The model of the outermost function containing byte `offset` (None outside functions),
+    or the whole text's model if it is built already. Either is complete for every binding of
+    that function and of the scopes nested in it (see symbol_model)."""
+    full = cached_scope_model(language, text)
+    if full is not None:
+        return full
+    span, is_function = _enclosing_span(syntax, language, text, offset)
+    return _model(syntax, language, text, span) if is_function and span is not None else None
 
 
 def _confined(model: ScopeModel, binding: Binding) -> bool:
@@ -208,19 +219,21 @@ _ROOTS = {"python": "module", "javascript": "program", "typescript": "program", 
 _FUNCTION_CAPTURES = frozenset({"fn", "function"})
 
 
-def _enclosing_span(syntax: SyntaxService, language: str, text: bytes, offset: int) -> tuple[int, int] | None:
-    """Byte range of the outermost function containing `offset` (or `offset - 1`: the cursor
-    just after an identifier still names it), else of the top-level statement(s) there."""
+def _enclosing_span(syntax: SyntaxService, language: str, text: bytes,
+                    offset: int) -> tuple[tuple[int, int] | None, bool]:
+    """(byte range, is a function): the outermost function containing `offset` (or
+    `offset - 1`: the cursor just after an identifier still names it), else the top-level
+    statement(s) there."""
     lo, hi = max(0, offset - 1), offset + 1
     functions = [c for c in run_query(syntax, language, text, "refactor", None, lo, hi)
                  if c.name in _FUNCTION_CAPTURES and c.start_byte <= lo and hi <= c.end_byte]
     if functions:
         outermost = max(functions, key=lambda c: c.end_byte - c.start_byte)
-        return outermost.start_byte, outermost.end_byte
+        return (outermost.start_byte, outermost.end_byte), True
     top = run_query(syntax, language, text, "top", f"({_ROOTS[GRAMMARS[language]]} (_) @top)", lo, hi)
     if not top:
-        return None
-    return min(c.start_byte for c in top), max(c.end_byte for c in top)
+        return None, False
+    return (min(c.start_byte for c in top), max(c.end_byte for c in top)), False
 
 
 def _model(syntax: SyntaxService, language: str, text: bytes, span: tuple[int, int] | None) -> ScopeModel:
@@ -289,32 +302,46 @@ def run_query(syntax: SyntaxService, language: str, text: bytes, name: str, sour
     incremental reparse, not a full one), or one of the last few texts refactored here, so the
     refactor, flow and simplify queries of one text share one parse."""
     source = source if source is not None else query_source(syntax, language, name)
-    key = (id(syntax), language, hashlib.blake2b(text, digest_size=16).hexdigest())
-    with _models_lock:
-        uri = _open_docs.get(key)
+    with syntax.document_holding(language, text) as uri:  # no other thread edits it meanwhile
         if uri is not None:
-            _open_docs.move_to_end(key)
+            _refuse_syntax_errors(syntax, uri, close=False)
+            return syntax.query(uri, source, start_byte, end_byte)
+    uri = f"booster-refactor:{next(_uri_counter)}"
+    syntax.open(uri, language, text)
+    _refuse_syntax_errors(syntax, uri, close=True)
+    with _models_lock:
+        _open_docs[(id(syntax), language, hashlib.blake2b(text, digest_size=16).hexdigest())] = uri
+        evicted = []
+        while len(_open_docs) > _MAX_OPEN:
+            evicted.append(_open_docs.popitem(last=False)[1])
+    for old in evicted:
+        syntax.close(old)
+    return run_query(syntax, language, text, name, source, start_byte, end_byte)
+
+
+def parses_cleanly(syntax: SyntaxService, language: str, before: bytes, after: bytes) -> bool:
+    """Does `after`, a refactoring of `before`, parse without syntax errors?
+
+    When a tree of `before` is open here (it is, right after a refactoring queried it), the
+    tree is edited into `after`'s: an incremental reparse of the lines that changed instead of
+    a parse of the whole file. It then holds `after`, for the next refactoring of that text."""
+    key = (id(syntax), language, hashlib.blake2b(before, digest_size=16).hexdigest())
+    with _models_lock:
+        uri = _open_docs.pop(key, None)
     if uri is None:
-        with syntax.document_holding(language, text) as shared:
-            if shared is not None:
-                _refuse_syntax_errors(syntax, shared, close=False)
-                return syntax.query(shared, source, start_byte, end_byte)
-        uri = f"booster-refactor:{next(_uri_counter)}"
-        syntax.open(uri, language, text)
-        _refuse_syntax_errors(syntax, uri, close=True)
-        with _models_lock:
-            _open_docs[key] = uri
-            evicted = []
-            while len(_open_docs) > _MAX_OPEN:
-                evicted.append(_open_docs.popitem(last=False)[1])
-        for old in evicted:
-            syntax.close(old)
+        return not syntax.parse_errors(language, after)
     try:
-        return syntax.query(uri, source, start_byte, end_byte)
-    except KeyError:  # closed concurrently: open again
-        with _models_lock:
-            _open_docs.pop(key, None)
-        return run_query(syntax, language, text, name, source, start_byte, end_byte)
+        syntax.replace_text(uri, after)
+        clean = not syntax.has_errors(uri)
+    except (KeyError, TransformationError):
+        syntax.close(uri)
+        return not syntax.parse_errors(language, after)
+    if not clean:
+        syntax.close(uri)
+        return False
+    with _models_lock:
+        _open_docs[(id(syntax), language, hashlib.blake2b(after, digest_size=16).hexdigest())] = uri
+    return True
 
 
 def _refuse_syntax_errors(syntax: SyntaxService, uri: str, *, close: bool) -> None:

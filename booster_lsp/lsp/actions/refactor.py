@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 from booster_lsp.core.operations import BoosterOperation
+from booster_lsp.core.refactor.extract import free_function_name
 from booster_lsp.core.refactor.handlers import LANGUAGES
 from booster_lsp.lsp.actions.edits import changed_document
 from booster_lsp.lsp.code_actions import ActionRequest
@@ -61,6 +62,7 @@ ACTIONS: dict[str, tuple[str, str, BoosterOperation]] = {
     "inline": (INLINE, "Inline variable `{name}`", BoosterOperation.REFACTOR_SIMPLE),
     "simplify": (REWRITE, "Simplify", BoosterOperation.REFACTOR_SIMPLE),
 }
+#: name of the extracted function, or its first free variant (extracted_2, ...)
 FUNCTION_NAME = "extracted"
 
 
@@ -124,7 +126,7 @@ class RefactorActions:
             last_line -= 1  # a selection of whole lines ends at the start of the next one
         if selected:
             found.append(("extractFunction", {"start_line": first_line + 1, "end_line": last_line + 1,
-                                              "function_name": FUNCTION_NAME}))
+                                              "function_name": free_function_name(text, FUNCTION_NAME)}))
         literal = next((n for n in reversed(nodes) if n.kind in LITERALS.get(family, ())
                         and n.start_byte <= start_byte and end_byte <= n.end_byte), None)
         if literal is not None:
