@@ -178,6 +178,7 @@ def module_time(text: str, runs: int, make) -> tuple[list[float], str]:
     from booster_lsp import BoosterConfig, WASMBooster
 
     booster = WASMBooster(BoosterConfig(cache_enabled=False), stats_path=None)
+    booster.verify_by_default = False  # as in the language server (verify: null is off there)
     formatted = booster.transform_sync(text, "format", "python").transformed_code
     times = []
     for number in range(runs):

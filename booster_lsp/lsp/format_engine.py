@@ -6,7 +6,10 @@ formatting. Runs in a worker thread; never raises for bad input.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
 
 from lsprotocol import types
 
@@ -16,19 +19,66 @@ from booster_lsp.errors import BoosterError
 from booster_lsp.lsp.convert import lsp_text_edits
 from booster_lsp.lsp.document_store import DocumentSnapshot
 from booster_lsp.text.edits import TextEdit, keep_line_endings, minimal_edits
-from booster_lsp.text.positions import PositionEncoding, Range
+from booster_lsp.text.positions import PositionCodec, PositionEncoding, Range
 
 
 @dataclass(frozen=True)
 class FormatOutcome:
-    edits: list[types.TextEdit] | None  # None: the document could not be formatted
+    """The edits of one formatting, kept as LSP JSON (``wire``): the formatting handlers
+    return them as they are, and speculative formatting pre-serializes them
+    (``result_json``). Building lsprotocol ``TextEdit`` objects and having cattrs
+    unstructure them again cost ~0.1 ms per 50 edits on every request; ``edits`` builds
+    them only for callers that need the objects (``booster.formatDocument``)."""
+
+    wire: list[dict[str, Any]] | None  # None: the document could not be formatted
     message: str | None = None  # why not, for the user
     kind: str | None = None  # syntax | module | unsupported | config
     text_edits: tuple[TextEdit, ...] = ()  # the same edits in code point offsets
 
     @property
     def ok(self) -> bool:
-        return self.edits is not None
+        return self.wire is not None
+
+    @cached_property
+    def edits(self) -> list[types.TextEdit] | None:
+        if self.wire is None:
+            return None
+        return [
+            types.TextEdit(
+                range=types.Range(
+                    types.Position(**edit["range"]["start"]), types.Position(**edit["range"]["end"])
+                ),
+                new_text=edit["newText"],
+            )
+            for edit in self.wire
+        ]
+
+    @cached_property
+    def result_json(self) -> str:
+        """``wire`` serialized: the ``result`` member of a formatting response."""
+        return json.dumps(self.wire)
+
+
+class JsonResult(str):
+    """A request's result already serialized as JSON; BoosterProtocol writes it as it is.
+    pygls would otherwise have cattrs unstructure the result: ~0.3 ms for 50 edits as plain
+    dicts (its generic path), ~0.15 ms as lsprotocol objects, against ~0.08 ms for
+    json.dumps of the dicts."""
+
+
+def wire_edits(codec: PositionCodec, edits: list[TextEdit]) -> list[dict[str, Any]]:
+    """LSP ``TextEdit`` JSON objects; positions through the codec (text/positions)."""
+    result = []
+    for edit in edits:
+        (start_line, start_character), (end_line, end_character) = codec.range(edit.start, edit.end)
+        result.append({
+            "range": {
+                "start": {"line": start_line, "character": start_character},
+                "end": {"line": end_line, "character": end_character},
+            },
+            "newText": edit.new_text,
+        })
+    return result
 
 
 def format_snapshot(
@@ -64,7 +114,7 @@ def format_snapshot(
         first, last = index.line_starts[index.line_of(start)], index.line_of(end)
         stop = index.line_starts[last + 1] if last + 1 < index.line_count else len(snapshot.text)
         edits = [edit for edit in edits if edit.start >= first and edit.end <= stop]
-    return FormatOutcome(lsp_text_edits(codec, edits), text_edits=tuple(edits))
+    return FormatOutcome(wire_edits(codec, edits), text_edits=tuple(edits))
 
 
 def document_edits(snapshot: DocumentSnapshot, new_text: str, encoding: PositionEncoding) -> list[types.TextEdit]:

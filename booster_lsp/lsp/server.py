@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import inspect
+import json
 import logging
 import sys
 import threading
@@ -19,7 +21,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Callable, TypeVar
 
 from lsprotocol import types
-from pygls.io_ import StdoutWriter, run_async
+from pygls.io_ import run_async
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.uris import to_fs_path
@@ -34,11 +36,12 @@ from booster_lsp.lsp.actions.lint import LintActions
 from booster_lsp.lsp.actions.refactor import RefactorActions
 from booster_lsp.lsp.diagnostics import DiagnosticsEngine, FormatErrorSource, LintSource, SyntaxModuleSource
 from booster_lsp.lsp.document_store import DocumentSnapshot, DocumentStore
-from booster_lsp.lsp.handlers import commands, diagnostics, documents, formatting, llm_actions, rename, settings
+from booster_lsp.lsp.format_engine import JsonResult
+from booster_lsp.lsp.handlers import commands, diagnostics, documents, formatting, llm_actions, settings
 from booster_lsp.lsp.log_forwarding import ClientLogHandler, configure_logging, set_level
 from booster_lsp.lsp.settings import SettingsManager
 from booster_lsp.lsp.speculative import SpeculativeFormatter
-from booster_lsp.lsp.transport import ThreadedStdinReader
+from booster_lsp.lsp.transport import LockedWriter, ThreadedStdinReader, frame
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -50,6 +53,20 @@ class Route:
     method: str
     handler: Callable[..., Any]
     options: Any = None
+
+
+async def prepare_rename(ls: BoosterLanguageServer, params: types.PrepareRenameParams) -> Any:
+    from booster_lsp.lsp.handlers import rename  # see rename_handler
+
+    return await rename.prepare_rename(ls, params)
+
+
+async def rename_handler(ls: BoosterLanguageServer, params: types.RenameParams) -> Any:
+    # imported on first use: the refactoring modules behind rename take ~25 ms to import,
+    # a sixteenth of the start-up budget, and no editor renames before its first save
+    from booster_lsp.lsp.handlers import rename
+
+    return await rename.rename(ls, params)
 
 
 #: code action providers, in the order their actions are listed (lsp/code_actions.py)
@@ -67,8 +84,8 @@ ROUTES: tuple[Route, ...] = (
     Route(types.TEXT_DOCUMENT_DIAGNOSTIC, diagnostics.document_diagnostic, capabilities.DIAGNOSTIC_OPTIONS),
     Route(types.TEXT_DOCUMENT_CODE_ACTION, code_actions.code_actions, code_actions.options()),
     Route(types.CODE_ACTION_RESOLVE, code_actions.resolve),
-    Route(types.TEXT_DOCUMENT_PREPARE_RENAME, rename.prepare_rename),
-    Route(types.TEXT_DOCUMENT_RENAME, rename.rename, capabilities.RENAME_OPTIONS),
+    Route(types.TEXT_DOCUMENT_PREPARE_RENAME, prepare_rename),
+    Route(types.TEXT_DOCUMENT_RENAME, rename_handler, capabilities.RENAME_OPTIONS),
 )
 
 COMMANDS: dict[str, Callable[..., Any]] = {
@@ -105,18 +122,32 @@ class BoosterProtocol(LanguageServerProtocol):
 
     def _handle_request(self, msg_id, method_name, params):
         document = getattr(params, "text_document", None)
-        snapshot = self._server.documents.get(document.uri) if document is not None else None
-        if method_name == types.TEXT_DOCUMENT_FORMATTING and snapshot is not None:
-            edits = self._server.speculative.ready_edits(snapshot)
-            if edits is not None:  # format-on-save after an idle pause: answer at once, no task
-                log.debug("formatting %s v%s: answered from speculative formatting", snapshot.uri, snapshot.version)
-                self._send_response(msg_id, result=edits)
+        if method_name == types.TEXT_DOCUMENT_FORMATTING and document is not None:
+            result_json = self._server.speculative.ready_answer(document.uri)
+            if result_json is not None:  # format-on-save after an idle pause: answer at once, no task
+                self.send_result_json(msg_id, result_json)
                 return
+        snapshot = self._server.documents.get(document.uri) if document is not None else None
         token = ARRIVAL_SNAPSHOT.set(snapshot)  # copied into the handler's task context
         try:
             super()._handle_request(msg_id, method_name, params)
         finally:
             ARRIVAL_SNAPSHOT.reset(token)
+
+    def _send_handler_result(self, future, *, msg_id):
+        if not future.cancelled() and future.exception() is None and isinstance(future.result(), JsonResult):
+            self._request_futures.pop(msg_id, None)
+            self.send_result_json(msg_id, future.result())
+            return
+        super()._send_handler_result(future, msg_id=msg_id)
+
+    def send_result_json(self, msg_id, result_json: str) -> None:
+        """A response whose ``result`` is already serialized (speculative formatting's edits):
+        no attrs objects, no cattrs, no json.dumps of the edits on the request path."""
+        body = '{"jsonrpc": "2.0", "id": %s, "result": %s}' % (json.dumps(msg_id), result_json)
+        written = self.writer.write(frame(body.encode()))
+        if inspect.isawaitable(written):  # the TCP and WebSocket writers
+            asyncio.ensure_future(written)
 
     @lsp_method(types.INITIALIZE)
     def lsp_initialize(self, params: types.InitializeParams):
@@ -184,10 +215,10 @@ class BoosterLanguageServer(LanguageServer):
     def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
         """stdio with a whole-message reader thread (see lsp/transport.py)."""
         self._stop_event = threading.Event()
-        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        self.protocol.set_writer(LockedWriter(stdout or sys.stdout.buffer))
 
         async def serve() -> None:
-            reader = ThreadedStdinReader(stdin or sys.stdin.buffer, asyncio.get_running_loop())
+            reader = ThreadedStdinReader(stdin or sys.stdin.buffer, asyncio.get_running_loop(), self._fast_lane)
             await run_async(self._stop_event, reader, self.protocol, log, self.report_server_error)
 
         try:
@@ -198,6 +229,26 @@ class BoosterLanguageServer(LanguageServer):
             pass
         finally:
             self.shutdown()
+
+    def _fast_lane(self, body: bytes) -> bool:
+        """Answer a request in the stdin reader thread when that needs no work: formatting of
+        a document whose speculative result is ready (lsp/transport.py says why). Called
+        only when the event loop has handled every earlier message, so the documents and
+        settings it checks are those the loop would see. Anything else: False, and the
+        message takes the normal path."""
+        if b'"textDocument/formatting"' not in body or len(body) > 4096 or self.protocol._shutdown:
+            return False
+        try:
+            message = json.loads(body)
+            if message.get("method") != types.TEXT_DOCUMENT_FORMATTING or "id" not in message:
+                return False
+            result_json = self.speculative.ready_answer(message["params"]["textDocument"]["uri"])
+            if result_json is None:
+                return False
+            self.protocol.send_result_json(message["id"], result_json)
+            return True
+        except Exception:  # noqa: BLE001 - a malformed message: pygls reports it on the normal path
+            return False
 
     # ------------------------------------------------------------------ services for handlers
     def request_snapshot(self, uri: str) -> DocumentSnapshot | None:

@@ -4,6 +4,14 @@ pygls' own stdio reader makes a thread-pool hop for every header line and every 
 (three per message) and shares that pool with other work; this reader reads a whole
 message in its own daemon thread and delivers it in one loop wake-up. It is also a daemon,
 so the process exits on ``exit`` without waiting for stdin to close.
+
+Fast lane: a request the server can answer from memory without running anything (today:
+format-on-save of a document speculative formatting already did) is answered by the reader
+thread itself, when every message read before it has been handled by the event loop. After
+an idle pause every thread wake-up costs: on the 2-core VM of the benchmark a trivial
+blocking Python server answers in ~0.28 ms median after 0.5 s of idleness, a trivial asyncio
+server fed by a reader thread in ~0.45 ms (two wake-ups and the loop's own round), against
+~0.06 ms for both when busy. Answering in the thread that woke up saves the second wake-up.
 """
 
 from __future__ import annotations
@@ -11,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
-from typing import BinaryIO
+from typing import BinaryIO, Callable
 
 
 #: Messages read ahead of the event loop. Beyond this the reader stops reading, the pipe
@@ -20,15 +28,52 @@ from typing import BinaryIO
 MAX_PENDING_MESSAGES = 256
 
 
+def frame(body: bytes) -> bytes:
+    """A message with its header, as pygls writes it."""
+    return b"Content-Length: %d\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n%s" % (
+        len(body),
+        body,
+    )
+
+
+class LockedWriter:
+    """pygls' writer (``write`` / ``close``) for stdout, shared by the event loop and the fast
+    lane: one lock, so two messages never interleave."""
+
+    def __init__(self, stdout: BinaryIO) -> None:
+        self.stdout = stdout
+        self.lock = threading.Lock()
+
+    def write(self, data: bytes) -> None:
+        with self.lock:
+            self.stdout.write(data)
+            self.stdout.flush()
+
+    def close(self) -> None:
+        with self.lock:
+            self.stdout.close()
+
+
+#: Called by the reader thread with a request's body; True when it has answered the request.
+FastLane = Callable[[bytes], bool]
+
+
 class ThreadedStdinReader:
     """Implements pygls' AsyncReader (``readline`` / ``readexactly``) from a queue of the
     header lines and bodies a thread has read."""
 
-    def __init__(self, stdin: BinaryIO, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, stdin: BinaryIO, loop: asyncio.AbstractEventLoop, fast_lane: FastLane | None = None) -> None:
         self.stdin = stdin
         self.loop = loop
         self.items: asyncio.Queue[bytes] = asyncio.Queue()
         self._slots = threading.Semaphore(MAX_PENDING_MESSAGES)
+        self.fast_lane = fast_lane
+        #: messages delivered to the loop and not handled yet. pygls' run_async handles a
+        #: message (its synchronous part: documents are updated there) right after it takes
+        #: the body, then asks for the next header line: that call marks it handled.
+        self._unhandled = 0
+        self._taken = False
+        self._count_lock = threading.Lock()
         threading.Thread(target=self._read, name="booster-stdin", daemon=True).start()
 
     def _deliver(self, items: list[bytes]) -> None:
@@ -67,8 +112,14 @@ class ThreadedStdinReader:
                         self.loop.call_soon_threadsafe(self._deliver, [b""])
                         return
                     buffer += chunk
-                items.append(bytes(buffer[:length]))
+                body = bytes(buffer[:length])
                 del buffer[:length]
+                if self._unhandled == 0 and self.fast_lane is not None and self.fast_lane(body):
+                    self._slots.release()
+                    continue
+                items.append(body)
+                with self._count_lock:
+                    self._unhandled += 1
                 self.loop.call_soon_threadsafe(self._deliver, items)
         except (OSError, ValueError, RuntimeError):  # stdin closed, or the loop is gone
             try:
@@ -77,9 +128,14 @@ class ThreadedStdinReader:
                 pass
 
     async def readline(self) -> bytes:
+        if self._taken:  # the previous message has been handled
+            self._taken = False
+            with self._count_lock:
+                self._unhandled -= 1
         return await self.items.get()
 
     async def readexactly(self, n: int) -> bytes:
         body = await self.items.get()
         self._slots.release()
+        self._taken = True
         return body

@@ -9,7 +9,7 @@ from lsprotocol import types
 
 from booster_lsp.lsp.convert import text_range
 from booster_lsp.lsp.document_store import DocumentSnapshot
-from booster_lsp.lsp.format_engine import FormatOutcome, format_snapshot
+from booster_lsp.lsp.format_engine import FormatOutcome, JsonResult, format_snapshot
 
 if TYPE_CHECKING:
     from booster_lsp.lsp.server import BoosterLanguageServer
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-async def formatting(ls: BoosterLanguageServer, params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
+async def formatting(ls: BoosterLanguageServer, params: types.DocumentFormattingParams) -> JsonResult | None:
     snapshot = ls.request_snapshot(params.text_document.uri)
     if snapshot is None:
         return None
@@ -31,7 +31,7 @@ async def formatting(ls: BoosterLanguageServer, params: types.DocumentFormatting
 
 async def range_formatting(
     ls: BoosterLanguageServer, params: types.DocumentRangeFormattingParams
-) -> list[types.TextEdit] | None:
+) -> JsonResult | None:
     snapshot = ls.request_snapshot(params.text_document.uri)
     if snapshot is None:
         return None
@@ -40,13 +40,14 @@ async def range_formatting(
     return answer(ls, snapshot, outcome)
 
 
-def answer(ls: BoosterLanguageServer, snapshot: DocumentSnapshot, outcome: FormatOutcome) -> list[types.TextEdit]:
-    """The edits, or ``[]`` (with a message) when the document changed or could not be formatted."""
+def answer(ls: BoosterLanguageServer, snapshot: DocumentSnapshot, outcome: FormatOutcome) -> JsonResult:
+    """The edits, serialized (see JsonResult), or ``[]`` (with a message) when the document
+    changed or could not be formatted."""
     if not ls.documents.is_current(snapshot):
         log.info("%s changed while it was formatted: no edits", snapshot.uri)
-        return []
-    if outcome.edits is None:
+        return JsonResult("[]")
+    if outcome.wire is None:
         if outcome.kind != "quarantined":  # while it rests, its failures are not repeated to the user
             ls.show_message(outcome.message or "cannot format", types.MessageType.Warning)
-        return []
-    return outcome.edits
+        return JsonResult("[]")
+    return JsonResult(outcome.result_json)
