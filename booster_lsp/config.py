@@ -11,7 +11,6 @@ import os
 from pathlib import Path
 from typing import Any, Literal, Mapping
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic.alias_generators import to_camel
 
@@ -174,8 +173,12 @@ def find_settings_file(start: Path | None) -> Path | None:
 
 
 def read_settings_file(path: Path) -> dict[str, Any]:
+    import yaml  # ~20 ms to import: only when there is a settings file (language server start-up)
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        # libyaml's loader when PyYAML has it: the pure-Python one took ~10 ms for our settings file
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}  # noqa: S506 - a safe loader
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError("(file)", f"cannot read YAML: {exc}", str(path)) from None
     if not isinstance(data, dict):
@@ -193,6 +196,8 @@ def environment_settings(environ: Mapping[str, str]) -> dict[str, Any]:
     for name, raw in environ.items():
         if not name.startswith(ENV_PREFIX) or name in {"BOOSTER_CACHE_DIR"}:
             continue
+        import yaml  # see read_settings_file
+
         path = name[len(ENV_PREFIX):].lower().split("__")
         if path[0] not in BoosterConfig.model_fields:
             continue
@@ -254,6 +259,8 @@ def resolve_wasm_dir(wasm_dir: str, base: Path | None = None) -> Path:
 def render_settings_yaml() -> str:
     """settings/booster.yaml, generated from the model so the two cannot drift apart
     (`python -m booster_lsp.config > settings/booster.yaml`; a unit test compares them)."""
+
+    import yaml
 
     def lines_of(model: type[BaseModel], depth: int) -> list[str]:
         lines = []

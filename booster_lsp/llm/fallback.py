@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-import pathspec
-
 from booster_lsp.config import BoosterConfig, LLMSettings
 from booster_lsp.core.operations import BoosterOperation
 from booster_lsp.core.router import OperationOutput, OperationRequest
@@ -51,6 +49,8 @@ def excluded(globs: list[str], path: str | os.PathLike[str] | None) -> bool:
     ``secrets/**``)? Tried against the path relative to the working directory and as given."""
     if not globs or not path:
         return False
+    import pathspec  # ~12 ms to import; only needed once `llm.exclude` is set (language server start-up)
+
     spec = pathspec.GitIgnoreSpec.from_lines(globs)
     absolute = Path(path).expanduser().absolute()
     candidates = {absolute.as_posix().lstrip("/"), Path(path).as_posix().lstrip("./")}

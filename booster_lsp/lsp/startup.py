@@ -1,0 +1,92 @@
+"""Start-up: import ``lsprotocol.types`` with attrs' generated methods cached on disk.
+
+``lsprotocol.types`` defines ~570 attrs classes; attrs writes the source of each class's
+``__init__``, ``__repr__``, ``__eq__``, ... and compiles it, ~770 ``compile()`` calls that took
+~130 ms of the module's ~280 ms import on the benchmark machine, on every start of the server
+(pygls cannot run without the module). The compiled code depends only on that source, its
+file name and the Python version, so it is kept in the user cache dir (``marshal``, keyed by
+a hash of file name and source, one file per bytecode version; each code object marshalled
+on its own, which loads in ~6 ms where one marshalled dict of them took ~22 ms) and reused:
+the import then takes ~135 ms including loading the cache.
+
+Only attrs' private ``_compile_and_eval`` is wrapped, only while ``lsprotocol.types`` is
+imported, with the same arguments and effect; if attrs no longer has it, or the cache cannot
+be read or written, the import simply runs as usual.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import logging
+import marshal
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+CACHE_NAME = f"attrs-code-{importlib.util.MAGIC_NUMBER.hex()}-v2.marshal"
+
+
+def import_lsprotocol_types() -> None:
+    if "lsprotocol.types" in sys.modules:
+        return
+    try:
+        import attr._make as attrs_make
+
+        original = attrs_make._compile_and_eval
+    except (ImportError, AttributeError):
+        import lsprotocol.types  # noqa: F401
+        return
+    path = _cache_path()
+    codes = _load(path) if path is not None else {}
+    added: dict[bytes, bytes] = {}
+
+    def compile_and_eval(script: str, globs: Any, locs: Any = None, filename: str = "") -> None:
+        key = hashlib.blake2b(f"{filename}\0{script}".encode(), digest_size=16).digest()
+        cached = codes.get(key)
+        if cached is not None:
+            code = marshal.loads(cached)
+        else:
+            code = compile(script, filename, "exec")
+            added[key] = marshal.dumps(code)
+        eval(code, globs, locs)  # noqa: S307 - what attrs itself does with the code
+
+    attrs_make._compile_and_eval = compile_and_eval
+    try:
+        import lsprotocol.types  # noqa: F401
+    finally:
+        attrs_make._compile_and_eval = original
+    if added and path is not None:
+        _save(path, {**codes, **added})
+
+
+def _cache_path() -> Path | None:
+    try:
+        from booster_lsp.wasm.artifacts import user_cache_dir
+
+        return user_cache_dir() / CACHE_NAME
+    except Exception:  # noqa: BLE001 - no cache dir: no cache
+        return None
+
+
+def _load(path: Path) -> dict[bytes, bytes]:
+    try:
+        with open(path, "rb") as file:
+            codes = marshal.load(file)
+        return codes if isinstance(codes, dict) else {}
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+
+
+def _save(path: Path, codes: dict[bytes, bytes]) -> None:
+    try:
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".attrs-code-")
+        with os.fdopen(fd, "wb") as file:
+            marshal.dump(codes, file)
+        os.replace(temporary, path)  # atomic: a concurrent start reads the old or the new file
+    except OSError as error:
+        log.debug("attrs code cache not written: %s", error)
