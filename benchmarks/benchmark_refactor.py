@@ -141,9 +141,22 @@ def main() -> None:
         extract_function(syntax, language, text, s0, e0, "extracted")  # warm up (and check it works)
         bwarm = median_ms(lambda i: extract_function(syntax, language, text, s0, e0, "extracted"), 30)
         bcold = median_ms(lambda i: extract_function(syntax, language, text + f"\n// {i}\n", s0, e0, "extracted"), 10)
+        # after an edit, as in the language server: a comment line on top changes each time
+        held = f"// 00000\n{text}"
+        block_uri = f"file:///benchmark/extract.{language}"
+        syntax.open(block_uri, language, held.encode("utf-8"))
+        block_counter = iter(range(10**5))
+
+        def block_after_edit(i: int) -> None:
+            syntax.edit(block_uri, 3, 8, f"{next(block_counter):05d}".encode())
+            extract_function(syntax, language, syntax.text(block_uri).decode("utf-8"), s0 + 1, e0 + 1, "extracted")
+
+        bedit = median_ms(block_after_edit, 15)
+        syntax.close(block_uri)
         n = text.count("\n")
         print(f"{f'extract function {language} ({n} lines), warm':<46}{bwarm:>10.2f}{'≤ 30':>10}")
         print(f"{f'extract function {language} ({n} lines), cold':<46}{bcold:>10.2f}{'':>10}")
+        print(f"{f'extract function {language}, after an edit':<46}{bedit:>10.2f}{'≤ 30':>10}")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from booster_lsp.core.refactor.block_facts import FACTS, JS_LIKE, TYPED
 from booster_lsp.core.refactor.extract import Selection, _dedent, name_in_use, select_lines
 from booster_lsp.core.refactor.languages import apply_edits, line_of
-from booster_lsp.core.refactor.scopes import Binding, parses_cleanly, scope_model
+from booster_lsp.core.refactor.scopes import Binding, function_model, parses_cleanly, scope_model
 from booster_lsp.core.refactor.tree import Node, Tree, node_tree
 from booster_lsp.core.refactor.types import TypeResolver, rust_is_copy
 from booster_lsp.core.syntax import SyntaxService
@@ -63,10 +63,11 @@ class Flow:
 def extract_block(syntax: SyntaxService, language: str, code: str, start_line: int, end_line: int, name: str) -> str:
     facts = FACTS[language]
     text = code.encode("utf-8")
-    model = scope_model(syntax, language, text)
     sel = select_lines(text, start_line, end_line)
     s0 = sel.start + len(sel.indent.encode("utf-8"))
     e0 = sel.start + len(text[sel.start:sel.end].rstrip())
+    # statements inside a function need only that function's model (all their bindings)
+    model = function_model(syntax, language, text, s0) or scope_model(syntax, language, text)
     probe = node_tree(syntax, language, text, s0, e0)
     root = probe.roots[0] if probe.roots else None
     item = None

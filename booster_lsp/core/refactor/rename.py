@@ -117,7 +117,7 @@ def plan_rename(model: ScopeModel, binding: Binding, new_name: str, *, alias_imp
 def _replacement(model: ScopeModel, occ: Occurrence, new_name: str, alias_imports: bool) -> str:
     if occ.shorthand:
         return f"{occ.name}: {new_name}"
-    imported = model.imports.get((occ.start, occ.end)) if alias_imports else None
+    imported = model.import_kind(occ) if alias_imports else None
     if imported == "dotted":
         raise _refuse(
             f"{occ.name!r} is bound by a dotted import (line {line_of(model.text, occ.start)}); "

@@ -98,19 +98,18 @@ class ScopeModel:
         self._starts: list[int] = []
         self.calls: list[tuple[Occurrence, tuple[int, int]]] = []  # (callee occurrence, keyword name range)
         self.module: Scope
-        self._imports: dict[tuple[int, int], str] | None = None
-        self._load_imports: Callable[[], dict[tuple[int, int], str]] | None = None
+        self._load_imports: Callable[[int, int], dict[tuple[int, int], str]] | None = None
         #: None: the whole text; else the byte range of the top-level statements modelled
         self.span: tuple[int, int] | None = None
 
-    @property
-    def imports(self) -> dict[tuple[int, int], str]:
-        """Byte ranges of names bound by an import without an alias: "name" (can be aliased on
-        rename) or "dotted" (Python `import a.b`: cannot). Queried on first use: only a rename
-        that touches an import needs them."""
-        if self._imports is None:
-            self._imports = self._load_imports() if self._load_imports is not None else {}
-        return self._imports
+    def import_kind(self, occurrence: "Occurrence") -> str | None:
+        """How an import without an alias binds this occurrence: "name" (can be aliased on
+        rename), "dotted" (Python `import a.b`: cannot), or None (not an import). The imports
+        query runs on the occurrence's range only: a rename asks about a few binding sites."""
+        if not occurrence.is_binding or self._load_imports is None:
+            return None
+        found = self._load_imports(occurrence.start, occurrence.end)
+        return found.get((occurrence.start, occurrence.end))
 
     # ------------------------------------------------------------------ look-ups
     def finish(self) -> None:
@@ -217,6 +216,8 @@ _ROOTS = {"python": "module", "javascript": "program", "typescript": "program", 
 #: The refactor query's capture of a whole function node (Python `def`, the others' functions,
 #: methods and closures).
 _FUNCTION_CAPTURES = frozenset({"fn", "function"})
+#: ... and of its name, in the same match.
+_NAME_CAPTURES = frozenset({"def", "local.definition.outer"})
 
 
 def _enclosing_span(syntax: SyntaxService, language: str, text: bytes,
@@ -225,8 +226,11 @@ def _enclosing_span(syntax: SyntaxService, language: str, text: bytes,
     `offset - 1`: the cursor just after an identifier still names it), else the top-level
     statement(s) there."""
     lo, hi = max(0, offset - 1), offset + 1
-    functions = [c for c in run_query(syntax, language, text, "refactor", None, lo, hi)
-                 if c.name in _FUNCTION_CAPTURES and c.start_byte <= lo and hi <= c.end_byte]
+    captures = run_query(syntax, language, text, "refactor", None, lo, hi)
+    # a function's own name is bound outside it: its model would not do
+    named = {c.match_id for c in captures if c.name in _NAME_CAPTURES and c.start_byte <= offset <= c.end_byte}
+    functions = [c for c in captures if c.name in _FUNCTION_CAPTURES and c.start_byte <= lo and hi <= c.end_byte
+                 and c.match_id not in named]
     if functions:
         outermost = max(functions, key=lambda c: c.end_byte - c.start_byte)
         return (outermost.start_byte, outermost.end_byte), True
@@ -248,7 +252,7 @@ def _model(syntax: SyntaxService, language: str, text: bytes, span: tuple[int, i
     captures = run_query(syntax, language, text, "refactor", None, start, end)
     model = build_python(text, captures) if language == "python" else build_block(language, text, captures)
     model.span = span
-    model._load_imports = lambda: _imports(syntax, language, text, start, end)
+    model._load_imports = lambda lo, hi: _imports(syntax, language, text, lo, hi)
     with _models_lock:
         _models[key] = model
         while len(_models) > _MAX_MODELS:
