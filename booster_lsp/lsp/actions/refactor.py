@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 from booster_lsp.core.operations import BoosterOperation
-from booster_lsp.core.refactor.extract import free_function_name
 from booster_lsp.core.refactor.handlers import LANGUAGES
 from booster_lsp.lsp.actions.edits import changed_document
 from booster_lsp.lsp.code_actions import ActionRequest
@@ -125,6 +124,8 @@ class RefactorActions:
         if end > start and index.line_starts[last_line] == end and last_line > first_line:
             last_line -= 1  # a selection of whole lines ends at the start of the next one
         if selected:
+            from booster_lsp.core.refactor.extract import free_function_name  # not at start-up
+
             found.append(("extractFunction", {"start_line": first_line + 1, "end_line": last_line + 1,
                                               "function_name": free_function_name(text, FUNCTION_NAME)}))
         literal = next((n for n in reversed(nodes) if n.kind in LITERALS.get(family, ())
