@@ -8,6 +8,7 @@ Offsets are Python code point offsets into the text unless a name says ``byte``.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -35,8 +36,14 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        starts = [0]
-        starts.extend(match.end() for match in LINE_BREAK.finditer(text))
+        if OTHER_BREAKS.search(text) is None:
+            # the usual text: split in C and sum the lengths (~3x faster than the regex below)
+            starts = [0, *itertools.accumulate(map(len, text.splitlines(keepends=True)))]
+            if text and text[-1] not in "\r\n":
+                starts.pop()  # the last line has no line break: no line starts after it
+        else:
+            starts = [0]
+            starts.extend(match.end() for match in LINE_BREAK.finditer(text))
         self.line_starts = starts  # code point offset of each line; a final "" line after a trailing break
         self._ascii = text.isascii()
         self._byte_starts: list[int] | None = None

@@ -92,3 +92,21 @@ def test_position_offset_round_trip(text, encoding):
         unit = 2 if encoding is UTF16 else 1
         expected = len(prefix.encode("utf-16-le" if encoding is UTF16 else "utf-8")) // unit
         assert character == expected
+
+
+@given(st.lists(st.sampled_from(["a", "é", "😀", "\n", "\r", "\r\n", "\x0c", "\u2028", " "]), max_size=40).map("".join))
+def test_line_starts_follow_the_lsp_line_breaks(text):
+    """A line starts after each \\n, \\r\\n or lone \\r, and nowhere else (not after a form feed
+    or U+2028, where str.splitlines would break): both ways of building the index agree."""
+    expected = [0]
+    i = 0
+    while i < len(text):
+        if text[i] == "\r" and text[i + 1 : i + 2] == "\n":
+            i += 2
+            expected.append(i)
+        elif text[i] in "\r\n":
+            i += 1
+            expected.append(i)
+        else:
+            i += 1
+    assert LineIndex(text).line_starts == expected
