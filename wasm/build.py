@@ -41,10 +41,18 @@ ZIG_CACHE = BUILD / "zig-cache"
 CORPUS = BUILD / "corpus"
 STAMP = BUILD / "booster-syntax.stamp"
 OUTPUT = WASM_DIR / "modules" / "booster-syntax.wasm"
+ALLOC_HEADER = SRC_DIR / "booster_alloc.h"
 
 TARGET = ["-target", "wasm32-wasi"]
+# Speed of the parse (issue 4: argparse.py <= 15 ms with the deadline's epoch checks on):
+# LTO plus a higher inline threshold fold tree-sitter's small static helpers (the lexer's
+# advance / lookahead / column bookkeeping) into their callers, so fewer wasm calls, each
+# of which pays an epoch and a stack check under wasmtime. (zig cc maps -O3 to -O2; forcing
+# clang's -O3 made the parse slower, and so did -mno-bulk-memory; -mtail-call, -msimd128 and
+# -fomit-frame-pointer made no difference. See docs/syntax-module.md.)
+OPT = ["-O2", "-flto", "-mllvm", "-inline-threshold=1000"]
 CFLAGS = [
-    "-O2",
+    *OPT,
     "-g0",
     "-DNDEBUG",
     "-std=c11",
@@ -58,6 +66,8 @@ CFLAGS = [
     f"-ffile-prefix-map={WASM_DIR}=wasm",
 ]
 LDFLAGS = [
+    "-O2",
+    "-flto",  # zig cc ignores -mllvm at link time; the inline threshold acts at compile time
     "-mexec-model=reactor",
     "-Wl,--gc-sections",
     "-Wl,--strip-debug",
@@ -188,20 +198,25 @@ def compile_units(prepared: list[tuple[dict, Path]], jobs: int) -> list[Path]:
     zver = zig_version()
     tasks: list[tuple[list[str], Path, Path]] = []  # (command, source file, object)
 
-    def add(name: str, unit: str, src: Path, includes: list[str], content_key: str) -> None:
+    def add(name: str, unit: str, src: Path, includes: list[str], content_key: str, extra: tuple[str, ...] = ()) -> None:
         flags = [*TARGET, *CFLAGS]
         key = sha256_bytes(json.dumps([zver, flags, name, unit, content_key]).encode())[:20]
         obj = OBJ / f"{name}-{unit.replace('/', '_').removesuffix('.c')}-{key}.o"
-        command = zig("cc", *flags, *[f"-I{inc}" for inc in includes], "-c", str(src), "-o", str(obj))
+        command = zig("cc", *flags, *extra, *[f"-I{inc}" for inc in includes], "-c", str(src), "-o", str(obj))
         tasks.append((command, src, obj))
 
+    # Every tree-sitter unit (runtime and external scanners) allocates through our allocator:
+    # their alloc.h takes ts_malloc & co from the client when they are already defined, and
+    # this header defines them (see wasm/src/booster_alloc.h).
+    alloc = ("-include", str(ALLOC_HEADER))
+    alloc_key = sha256_bytes(ALLOC_HEADER.read_bytes())
     for source, root in prepared:
         # A grammar unit sees only its own src/ (and so its own bundled tree_sitter/parser.h;
         # TypeScript's common/scanner.h includes it too).
         for unit in source["units"]:
             src = root / unit
             includes = runtime_includes if source["name"] == "runtime" else [str(src.parent)]
-            add(source["name"], unit, src, includes, source["sha256"])
+            add(source["name"], unit, src, includes, source["sha256"] + alloc_key, alloc)
     ours = hashlib.sha256()
     for path in sorted(SRC_DIR.iterdir()):
         if path.is_file():
@@ -232,7 +247,7 @@ def compile_units(prepared: list[tuple[dict, Path]], jobs: int) -> list[Path]:
 
 def link(objects: list[Path]) -> bytes:
     out = BUILD / "booster-syntax.wasm"
-    command = zig("cc", *TARGET, "-O2", *LDFLAGS, *[str(o) for o in objects], "-o", str(out))
+    command = zig("cc", *TARGET, *LDFLAGS, *[str(o) for o in objects], "-o", str(out))
     result = subprocess.run(command, capture_output=True, text=True, env=zig_env())
     if result.returncode != 0:
         raise BuildError(f"link failed:\n{result.stderr}")

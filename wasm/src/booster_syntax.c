@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "tree_sitter/api.h"
+#include "booster_alloc.h"
 #include "booster_syntax.h"
 
 #define EXPORT(name) __attribute__((export_name(#name))) name
@@ -590,6 +591,6 @@ int32_t EXPORT(bs_tree_string)(uint32_t handle) {
   char *s = ts_node_string(ts_tree_root_node(doc->tree));
   uint32_t n = (uint32_t)strlen(s);
   buf_bytes(&g_result, s, n);
-  free(s);
+  bs_ts_free(s);  /* tree-sitter's allocator (booster_alloc.h) */
   return (int32_t)n;
 }
