@@ -126,6 +126,15 @@ class SyntaxService:
             self._call(lambda m: m.edit(self._doc(uri).handle, start_byte, old_end_byte, inserted))
             doc.text = new
 
+    def copy(self, uri: str, new_uri: str) -> None:
+        """Open `new_uri` with the text and tree of `uri` (no parse: the module shares the
+        tree until one of them is edited)."""
+        with self._lock:
+            doc = self._doc(uri)
+            self._close_handle(new_uri)
+            handle = self._call(lambda m: m.copy(self._doc(uri).handle))
+            self._docs[new_uri] = _Document(doc.grammar, doc.text, handle)
+
     def replace_text(self, uri: str, new_text: bytes) -> None:
         """Make the document's text `new_text`, reparsing incrementally: one edit spanning
         what lies between the common prefix and the common suffix of the old and new text."""

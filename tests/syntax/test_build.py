@@ -19,7 +19,7 @@ def test_exports_only_our_abi_and_imports_only_a_few_wasi_functions(loaded):
     exports = {e.name for e in loaded.module.exports}
     assert exports == {
         "memory", "_initialize", "bs_abi_version", "bs_alloc", "bs_free", "bs_result_ptr", "bs_result_len",
-        "bs_open", "bs_edit", "bs_close", "bs_errors", "bs_has_errors", "bs_symbols", "bs_language_abi",
+        "bs_open", "bs_edit", "bs_copy", "bs_close", "bs_errors", "bs_has_errors", "bs_symbols", "bs_language_abi",
         "bs_query_new", "bs_query_captures", "bs_query_free", "bs_query_run", "bs_tree_string",
     }
     imports = {(i.module, i.name) for i in loaded.module.imports}

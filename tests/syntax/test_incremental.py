@@ -72,3 +72,37 @@ def test_bad_edit_range_is_refused(service):
     with pytest.raises(ValueError):
         service.edit("r.py", 3, 100, "")
     assert service.text("r.py") == b"x = 1\n"
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=edits)
+def test_an_edited_copy_matches_a_fresh_parse_and_leaves_the_original(service, edits):
+    """bs_copy shares the tree; editing the copy reparses it as a fresh parse would, and the
+    original keeps its text, tree and (no) errors."""
+    query = "(identifier) @id (string) @s"
+    service.open("original", "python", SOURCE)
+    original_tree = service.tree_string("original")
+    service.copy("original", "copy")
+    try:
+        text = SOURCE
+        for fraction, length, snippet in edits:
+            start = int(fraction * len(text))
+            end = min(len(text), start + length)
+            service.edit("copy", start, end, snippet)
+            text = text[:start] + snippet + text[end:]
+        assert service.text("copy") == text
+        assert (service.errors("copy"), service.query("copy", query), service.tree_string("copy")) == \
+            _fresh(service, "python", text, query)
+        assert service.text("original") == SOURCE
+        assert service.tree_string("original") == original_tree
+        assert service.errors("original") == []
+    finally:
+        service.close("copy")
+        service.close("original")
+
+
+def test_copy_of_an_unknown_document_is_refused(service):
+    import pytest
+
+    with pytest.raises(KeyError):
+        service.copy("never-opened", "copy")

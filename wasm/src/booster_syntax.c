@@ -155,6 +155,26 @@ uint32_t EXPORT(bs_open)(uint32_t lang, uint32_t text_ptr, uint32_t text_len) {
   return handle;
 }
 
+/* A new document with the same text and tree. ts_tree_copy is O(1) (subtrees are shared and
+ * copied on write), so editing the copy costs an incremental reparse and leaves the original
+ * untouched: the host validates a transformation against a tree someone else holds. */
+uint32_t EXPORT(bs_copy)(uint32_t handle) {
+  Doc *src = doc_get(handle);
+  if (!src) return 0;
+  char *text = malloc(src->len ? src->len : 1);
+  if (!text) abort();
+  memcpy(text, src->text, src->len);
+  Doc *doc = malloc(sizeof(Doc));
+  if (!doc) abort();
+  doc->lang = src->lang;
+  doc->tree = ts_tree_copy(src->tree);
+  doc->text = text;
+  doc->len = src->len;
+  uint32_t copy = doc_slot();
+  g_docs[copy - 1] = doc;
+  return copy;
+}
+
 void EXPORT(bs_close)(uint32_t handle) {
   Doc *doc = doc_get(handle);
   if (!doc) return;

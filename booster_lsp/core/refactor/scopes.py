@@ -313,6 +313,38 @@ def run_query(syntax: SyntaxService, language: str, text: bytes, name: str, sour
     uri = f"booster-refactor:{next(_uri_counter)}"
     syntax.open(uri, language, text)
     _refuse_syntax_errors(syntax, uri, close=True)
+    _remember(syntax, language, text, uri)
+    return run_query(syntax, language, text, name, source, start_byte, end_byte)
+
+
+def parses_cleanly(syntax: SyntaxService, language: str, before: bytes, after: bytes) -> bool:
+    """Does `after`, a refactoring of `before`, parse without syntax errors?
+
+    When a tree of `before` is open (the language server's, or ours from the refactoring's
+    queries), a copy of it is edited into `after`'s: an incremental reparse of the lines that
+    changed instead of a parse of the whole file. The copy then holds `after`, for the next
+    refactoring of that text."""
+    uri = f"booster-refactor:{next(_uri_counter)}"
+    with syntax.document_holding(language, before) as held:
+        if held is not None:
+            syntax.copy(held, uri)
+    if held is None:
+        return not syntax.parse_errors(language, after)
+    try:
+        syntax.replace_text(uri, after)
+        clean = not syntax.has_errors(uri)
+    except TransformationError:
+        syntax.close(uri)
+        return not syntax.parse_errors(language, after)
+    if not clean:
+        syntax.close(uri)
+        return False
+    _remember(syntax, language, after, uri)
+    return True
+
+
+def _remember(syntax: SyntaxService, language: str, text: bytes, uri: str) -> None:
+    """Keep our document of `text` open among the last _MAX_OPEN; close the oldest."""
     with _models_lock:
         _open_docs[(id(syntax), language, hashlib.blake2b(text, digest_size=16).hexdigest())] = uri
         evicted = []
@@ -320,32 +352,6 @@ def run_query(syntax: SyntaxService, language: str, text: bytes, name: str, sour
             evicted.append(_open_docs.popitem(last=False)[1])
     for old in evicted:
         syntax.close(old)
-    return run_query(syntax, language, text, name, source, start_byte, end_byte)
-
-
-def parses_cleanly(syntax: SyntaxService, language: str, before: bytes, after: bytes) -> bool:
-    """Does `after`, a refactoring of `before`, parse without syntax errors?
-
-    When a tree of `before` is open here (it is, right after a refactoring queried it), the
-    tree is edited into `after`'s: an incremental reparse of the lines that changed instead of
-    a parse of the whole file. It then holds `after`, for the next refactoring of that text."""
-    key = (id(syntax), language, hashlib.blake2b(before, digest_size=16).hexdigest())
-    with _models_lock:
-        uri = _open_docs.pop(key, None)
-    if uri is None:
-        return not syntax.parse_errors(language, after)
-    try:
-        syntax.replace_text(uri, after)
-        clean = not syntax.has_errors(uri)
-    except (KeyError, TransformationError):
-        syntax.close(uri)
-        return not syntax.parse_errors(language, after)
-    if not clean:
-        syntax.close(uri)
-        return False
-    with _models_lock:
-        _open_docs[(id(syntax), language, hashlib.blake2b(after, digest_size=16).hexdigest())] = uri
-    return True
 
 
 def _refuse_syntax_errors(syntax: SyntaxService, uri: str, *, close: bool) -> None:

@@ -159,6 +159,13 @@ class SyntaxModuleV1:
                 f"module {MODULE_NAME}: edit failed ({_EDIT_STATUS.get(status, status)})", module=MODULE_NAME
             )
 
+    def copy(self, doc: int) -> int:
+        """A new document with the same text and tree (the tree is shared copy-on-write)."""
+        handle = self.sandbox.call("bs_copy", doc)
+        if handle == 0:
+            raise TransformationError(f"module {MODULE_NAME}: unknown document {doc}", module=MODULE_NAME)
+        return handle
+
     def close(self, doc: int) -> None:
         self.sandbox.call("bs_close", doc)
 
