@@ -22,6 +22,9 @@ async def test_format_on_save_after_an_idle_pause_is_answered_from_the_speculati
         change_document(client, URI, 2, "x  =  2\n")  # cancels the pending run for v1
         await wait_for_log(client, f"speculative formatting of {URI} v2 ready")
         assert await format_document(client, URI) == [edit((0, 0), (1, 0), "x = 2\n")]
+        # the answer may come from the stdin reader thread (the fast lane), ahead of its log
+        # message, which goes through the event loop
+        await wait_for_log(client, "answered from speculative formatting")
         assert logged(client, "answered from speculative formatting") == [
             f"formatting {URI} v2: answered from speculative formatting"
         ]
