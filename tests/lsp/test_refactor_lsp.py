@@ -30,6 +30,13 @@ def edits(action, uri=URI):
     return list(action.edit.changes[uri])
 
 
+async def resolved_extract_function(client, uri, text, start, end, language="python"):
+    """Open the document, list the code actions of the selection and resolve Extract function."""
+    open_document(client, uri, text, language)
+    action = (await refactorings(client, uri, start, end))["refactor.extract.function"]
+    return await client.code_action_resolve_async(action)
+
+
 async def test_offered_only_where_applicable():
     text = "def f(flag):\n    limit = 42\n    if not not flag:\n        return limit\n    return 0\n"
     async with session(caps(), QUIET) as client:
@@ -68,9 +75,7 @@ async def test_extract_function_in_typescript():
     text = "function total(items: number[]): number {\n  let sum = 0;\n  for (const x of items) {\n    sum += x;\n  }\n  return sum;\n}\n"
     uri = "file:///work/total.ts"
     async with session(caps(), QUIET) as client:
-        open_document(client, uri, text, "typescript")
-        action = (await refactorings(client, uri, (1, 0), (5, 0)))["refactor.extract.function"]
-        resolved = await client.code_action_resolve_async(action)
+        resolved = await resolved_extract_function(client, uri, text, (1, 0), (5, 0), "typescript")
         assert apply_text_edits(text, edits(resolved, uri)) == (
             "function extracted(items: number[]): number {\n  let sum = 0;\n  for (const x of items) {\n    sum += x;\n  }\n"
             "  return sum;\n}\n\nfunction total(items: number[]): number {\n  let sum = extracted(items);\n  return sum;\n}\n"
@@ -80,9 +85,7 @@ async def test_extract_function_in_typescript():
 async def test_extract_function_picks_a_name_the_file_does_not_use():
     text = "def extracted():\n    return 1\n\n\ndef f(a):\n    b = a + extracted()\n    return b\n"
     async with session(caps(), QUIET) as client:
-        open_document(client, URI, text)
-        action = (await refactorings(client, URI, (5, 0), (6, 0)))["refactor.extract.function"]
-        resolved = await client.code_action_resolve_async(action)
+        resolved = await resolved_extract_function(client, URI, text, (5, 0), (6, 0))
         assert apply_text_edits(text, edits(resolved)) == (
             "def extracted():\n    return 1\n\n\ndef extracted_2(a):\n    b = a + extracted()\n    return b\n\n\n"
             "def f(a):\n    b = extracted_2(a)\n    return b\n"
@@ -92,9 +95,7 @@ async def test_extract_function_picks_a_name_the_file_does_not_use():
 async def test_a_refusal_comes_back_without_an_edit_and_with_the_reason():
     text = "def f(values):\n    for v in values:\n        if v:\n            break\n    return 1\n"
     async with session(caps(), QUIET) as client:
-        open_document(client, URI, text)
-        action = (await refactorings(client, URI, (2, 0), (4, 0)))["refactor.extract.function"]
-        resolved = await client.code_action_resolve_async(action)
+        resolved = await resolved_extract_function(client, URI, text, (2, 0), (4, 0))
         assert resolved.edit is None
         [message] = [m for m in client.messages if m.message.startswith("Extract function")]
         assert message.type == types.MessageType.Warning and "break" in message.message

@@ -22,6 +22,17 @@ def _fresh(service: SyntaxService, language: str, text: bytes, query: str):
         service.close("fresh")
 
 
+def _apply(service: SyntaxService, uri: str, text: bytes, edits) -> bytes:
+    """Apply (where in 0..1, length, inserted bytes) edits to the document and to `text`."""
+    for where, length, insert in edits:
+        start = int(where * len(text))
+        end = min(len(text), start + length)
+        service.edit(uri, start, end, insert)
+        text = text[:start] + insert + text[end:]
+        assert service.text(uri) == text
+    return text
+
+
 edits = st.lists(
     st.tuples(st.floats(0, 1), st.integers(0, 40), st.sampled_from(SNIPPETS)), min_size=1, max_size=6
 )
@@ -32,13 +43,7 @@ edits = st.lists(
 def test_random_edits_match_a_fresh_parse(service, edits):
     query = service.query_file("python", "locals")
     service.open("doc", "python", SOURCE)
-    text = SOURCE
-    for where, length, insert in edits:
-        start = int(where * len(text))
-        end = min(len(text), start + length)
-        service.edit("doc", start, end, insert)
-        text = text[:start] + insert + text[end:]
-        assert service.text("doc") == text
+    text = _apply(service, "doc", SOURCE, edits)
     errors, captures, tree = _fresh(service, "python", text, query)
     assert service.tree_string("doc") == tree
     assert service.errors("doc") == errors
@@ -84,13 +89,7 @@ def test_an_edited_copy_matches_a_fresh_parse_and_leaves_the_original(service, e
     original_tree = service.tree_string("original")
     service.copy("original", "copy")
     try:
-        text = SOURCE
-        for fraction, length, snippet in edits:
-            start = int(fraction * len(text))
-            end = min(len(text), start + length)
-            service.edit("copy", start, end, snippet)
-            text = text[:start] + snippet + text[end:]
-        assert service.text("copy") == text
+        text = _apply(service, "copy", SOURCE, edits)
         assert (service.errors("copy"), service.query("copy", query), service.tree_string("copy")) == \
             _fresh(service, "python", text, query)
         assert service.text("original") == SOURCE
