@@ -327,7 +327,10 @@ def parses_cleanly(syntax: SyntaxService, language: str, before: bytes, after: b
     uri = f"booster-refactor:{next(_uri_counter)}"
     with syntax.document_holding(language, before) as held:
         if held is not None:
-            syntax.copy(held, uri)
+            try:
+                syntax.copy(held, uri)
+            except TransformationError:  # the module failed: parse the result instead
+                held = None
     if held is None:
         return not syntax.parse_errors(language, after)
     try:
