@@ -52,6 +52,15 @@ async def test_offered_only_where_applicable():
         assert all(action.edit is None for action in (await refactorings(client, URI, (1, 0), (3, 0))).values())
 
 
+async def test_inline_is_offered_only_on_a_variable_bound_once():
+    text = "def f(flag):\n    total = 1\n    total = total + 1\n    limit = 42\n    return total + limit\n"
+    async with session(caps(), QUIET) as client:
+        open_document(client, URI, text)
+        assert "refactor.inline" not in await refactorings(client, URI, (1, 5))  # `total`: bound twice
+        assert "refactor.inline" not in await refactorings(client, URI, (0, 6))  # `flag`: a parameter
+        assert "refactor.inline" in await refactorings(client, URI, (3, 5))  # `limit`
+
+
 async def test_extract_constant_inline_and_simplify_resolve_to_exact_edits():
     text = "def f(flag):\n    limit = 42\n    if not not flag:\n        return limit\n    return 0\n"
     async with session(caps(), QUIET) as client:

@@ -173,16 +173,18 @@ def symbol_model(syntax: SyntaxService, language: str, text: bytes, offset: int)
         or _model(syntax, language, text, None)
 
 
-def local_model(syntax: SyntaxService, language: str, text: bytes, offset: int) -> ScopeModel | None:
+def local_model(syntax: SyntaxService, language: str, text: bytes, offset: int, *,
+                call_sites: bool = True) -> ScopeModel | None:
     """The model of the function (or top-level statement) around `offset` when it holds
-    everything about the symbol there (see symbol_model), else None."""
+    everything about the symbol there (see symbol_model), else None. ``call_sites=False``
+    when the keyword arguments naming a parameter do not matter (anything but a rename)."""
     span, _ = _enclosing_span(syntax, language, text, offset)
     if span is None or span == (0, len(text)):
         return None
     model = _model(syntax, language, text, span)
     occurrence = model.occurrence_at(offset) or (model.occurrence_at(offset - 1) if offset > 0 else None)
     binding = occurrence.binding if occurrence is not None else None
-    return model if binding is not None and binding.defined and _confined(model, binding) else None
+    return model if binding is not None and binding.defined and _confined(model, binding, call_sites) else None
 
 
 def function_model(syntax: SyntaxService, language: str, text: bytes, offset: int) -> ScopeModel | None:
@@ -196,9 +198,9 @@ def function_model(syntax: SyntaxService, language: str, text: bytes, offset: in
     return _model(syntax, language, text, span) if is_function and span is not None else None
 
 
-def _confined(model: ScopeModel, binding: Binding) -> bool:
-    """Does the model's range hold all the binding's occurrences (and the call sites whose
-    keyword arguments name it)?"""
+def _confined(model: ScopeModel, binding: Binding, call_sites: bool = True) -> bool:
+    """Does the model's range hold all the binding's occurrences (and, with `call_sites`, the
+    calls whose keyword arguments name it)?"""
     assert model.span is not None
     lo, hi = model.span
 
@@ -207,7 +209,7 @@ def _confined(model: ScopeModel, binding: Binding) -> bool:
 
     if not inside(binding.scope):
         return False
-    return not (model.language == "python" and binding.kind == "param") or inside(binding.scope.parent)
+    return not (call_sites and model.language == "python" and binding.kind == "param") or inside(binding.scope.parent)
 
 
 #: The root node kind of each grammar: its children are the top-level statements.

@@ -26,6 +26,7 @@ from lsprotocol import types
 
 from booster_lsp.core.operations import BoosterOperation
 from booster_lsp.core.refactor.handlers import LANGUAGES
+from booster_lsp.errors import BoosterError
 from booster_lsp.lsp.actions.edits import changed_document
 from booster_lsp.lsp.code_actions import ActionRequest
 from booster_lsp.lsp.document_store import DocumentSnapshot
@@ -137,7 +138,7 @@ class RefactorActions:
                            and n.start_byte <= start_byte and end_byte <= n.end_byte), None)
         if identifier is not None and not (selected and len(selected) > identifier.end_byte - identifier.start_byte):
             name = text[index.offset_of_byte(identifier.start_byte):index.offset_of_byte(identifier.end_byte)]
-            if self._assigned_once(snapshot, identifier.start_byte):
+            if self._assigned_once(ls, snapshot, identifier.start_byte):
                 found.append(("inline", {"refactor_type": "inline", **self._position(snapshot, identifier.start_byte),
                                         "name": name}))
         candidates = SIMPLIFIABLE.get(family, frozenset())
@@ -162,11 +163,18 @@ class RefactorActions:
         return {"line": line + 1, "column": offset - index.line_starts[line] + 1}
 
     @staticmethod
-    def _assigned_once(snapshot: DocumentSnapshot, byte: int) -> bool:
-        """False only when the (cached) scope model says the name is not a variable bound once."""
-        from booster_lsp.core.refactor.scopes import cached_scope_model
+    def _assigned_once(ls: BoosterLanguageServer, snapshot: DocumentSnapshot, byte: int) -> bool:
+        """Is the name at `byte` a variable bound once (what inline needs)? Decided by the model
+        of the function around it (the document's tree is current: a query over that
+        function); a module-level name is decided only when the whole text's model is built
+        already, else offered (resolve then explains a refusal)."""
+        from booster_lsp.core.refactor.scopes import cached_scope_model, local_model
 
-        model = cached_scope_model(snapshot.language or "", snapshot.text.encode("utf-8"))
+        language, data = snapshot.language or "", snapshot.text.encode("utf-8")
+        try:
+            model = cached_scope_model(language, data) or local_model(ls.booster.syntax, language, data, byte, call_sites=False)
+        except BoosterError:
+            return False  # syntax errors: nothing to inline
         if model is None:
             return True
         occurrence = model.occurrence_at(byte)
