@@ -144,3 +144,24 @@ def test_partial_and_whole_models_give_the_same_renamed_text(syntax):
                                              "fmt").edits).decode()
     assert rename(syntax, "python", code, "formatter", "fmt", line, 9) == expected
     assert len(binding.occurrences) >= 3
+
+
+def test_refactorings_on_a_held_tree_survive_a_trap_of_the_module(booster):
+    """The instance traps between two refactorings of a document the editor holds: the service
+    re-opens the held document on a fresh instance, the rename and the extraction (whose check
+    copies the held tree) still give the right results."""
+    from booster_lsp.core.refactor.extract import extract_function
+    from booster_lsp.core.syntax import SyntaxService
+
+    service = SyntaxService(booster.syntax._loaded)
+    code = "function total(items) {\n  let sum = 0;\n  for (const x of items) {\n    sum += x;\n  }\n  return sum;\n}\n"
+    service.open("file:///held/total.js", "javascript", code.encode())
+    assert "let total_ = 0" in rename(service, "javascript", code, "sum", "total_", 2, 7)
+    with pytest.raises(TransformationError):
+        service._module.sandbox.call("bs_open", 2, 0xFFFFFF00, 0x100)  # a pointer outside memory
+    assert service._module.broken
+    assert "let total_ = 0" in rename(service, "javascript", code + "\n", "sum", "total_", 2, 7)
+    out = extract_function(service, "javascript", code, 2, 5, "extracted")
+    assert "function extracted(items)" in out and "let sum = extracted(items);" in out
+    assert service.restarts == 1
+    assert service.text("file:///held/total.js") == code.encode()
