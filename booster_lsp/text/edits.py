@@ -281,3 +281,40 @@ def apply_edits(text: str, edits: list[TextEdit]) -> str:
         position = edit.end
     out.append(text[position:])
     return "".join(out)
+
+
+def formatting_near_changes(original: str, changed: str, formatted: str) -> str:
+    """``changed`` (a transformation of ``original``) with only those of the formatter's
+    changes (``formatted`` is ``changed`` formatted) that touch what the transformation
+    wrote: a hunk of the formatter is kept when it overlaps a changed line or the line just
+    before or after one (the blank lines around a new function, a missing final newline
+    after the last line). Everything else keeps the user's own layout."""
+    written: list[tuple[int, int]] = []  # ranges of `changed` the transformation wrote
+    delta = 0
+    for edit in minimal_edits(original, changed):
+        start = edit.start + delta
+        written.append((start, start + len(edit.new_text)))
+        delta += len(edit.new_text) - (edit.end - edit.start)
+    if not written:
+        return changed
+    starts = list(itertools.accumulate(map(len, split_lines(changed)), initial=0))
+
+    def line_of(offset: int) -> int:
+        return bisect.bisect_right(starts, offset) - 1
+
+    near = [(line_of(start) - 1, line_of(max(start, end - 1)) + 1) for start, end in written]
+    changed_lines, formatted_lines = split_lines(changed), split_lines(formatted)
+    kept: list[TextEdit] = []
+    for tag, i1, i2, j1, j2 in _line_opcodes(changed_lines, formatted_lines):
+        if tag == "equal":
+            continue
+        # a block of lines reformatted one for one is judged line by line
+        pieces = zip(range(i1, i2), range(i2 - i1)) if i2 - i1 == j2 - j1 else [(i1, None)]
+        for i, k in pieces:
+            first_line, last_line = (i, i) if k is not None else (i1, max(i1, i2 - 1))
+            if any(first <= last_line and first_line <= last for first, last in near):
+                if k is not None:
+                    kept.append(TextEdit(starts[i], starts[i + 1], formatted_lines[j1 + k]))
+                else:
+                    kept.append(TextEdit(starts[i1], starts[i2], "".join(formatted_lines[j1:j2])))
+    return apply_edits(changed, kept)

@@ -95,3 +95,40 @@ def test_free_function_name_skips_names_in_use() -> None:
     assert free_function_name("extracted = 1\nextracted_2 = 2\n") == "extracted_3"
     assert free_function_name("x = obj.extracted\n") == "extracted_2"
     assert free_function_name("extracted_values = 1\n") == "extracted"  # a longer word is another name
+
+
+UNFORMATTED = (
+    "CONFIG = {'a':1}\n"
+    "\n"
+    "\n"
+    "def f(values):\n"
+    "    total = sum( values )\n"
+    "    mean = total/len(values)\n"
+    "    return mean\n"
+)
+
+
+def test_an_unformatted_file_keeps_its_untouched_lines(booster) -> None:
+    """The format module formats what the refactoring wrote (the new function, the call), not
+    the rest of a file that was not formatted."""
+    result = booster.transform_sync(UNFORMATTED, "extract_function", "python", start_line=5, end_line=6,
+                                    function_name="stats")
+    assert result.success, result.error
+    assert result.transformed_code == (
+        "CONFIG = {'a':1}\n"  # Ruff would write {"a": 1}
+        "\n\n"
+        "def stats(values):\n    total = sum(values)\n    mean = total / len(values)\n    return mean\n"
+        "\n\n"
+        "def f(values):\n    mean = stats(values)\n    return mean\n"
+    )
+
+
+def test_a_formatted_file_stays_formatted(booster) -> None:
+    formatted = booster.transform_sync(UNFORMATTED, "format", "python").transformed_code
+    assert formatted != UNFORMATTED
+    result = booster.transform_sync(formatted, "extract_function", "python", start_line=5, end_line=6,
+                                    function_name="stats")
+    assert result.success, result.error
+    out = result.transformed_code
+    assert "def stats(values):" in out
+    assert booster.transform_sync(out, "format", "python").transformed_code == out

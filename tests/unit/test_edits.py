@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from booster_lsp.text.edits import TextEdit, apply_edits, keep_line_endings, minimal_edits
+from booster_lsp.text.edits import TextEdit, apply_edits, formatting_near_changes, keep_line_endings, minimal_edits
 from booster_lsp.text.line_index import LineIndex
 from booster_lsp.text.positions import PositionCodec, PositionEncoding
 
@@ -69,3 +69,20 @@ def test_applying_edits_gives_the_new_text(old, new, encoding):
     assert all(a.end <= b.start for a, b in zip(edits, edits[1:]))
     if old == new:
         assert edits == []
+
+
+def test_formatting_near_changes_keeps_only_the_formatter_hunks_that_touch_written_lines():
+    original = "a = {'x':1}\n\ndef f():\n    return 1\n\n\nb = [ 1 ]\nc = ( 2 )\n"
+    changed = "a = {'x':1}\n\ndef f():\n    return  2\n\n\nb = [ 1 ]\nc = ( 2 )\n"  # line 4 written
+    formatted = 'a = {"x": 1}\n\n\ndef f():\n    return 2\n\n\nb = [1]\nc = 2\n'
+    # kept: line 4 itself; not kept: `a` and the blank line after it (two lines away),
+    # `b` and `c` (three lines away)
+    assert formatting_near_changes(original, changed, formatted) == (
+        "a = {'x':1}\n\ndef f():\n    return 2\n\n\nb = [ 1 ]\nc = ( 2 )\n"
+    )
+    # a neighbouring line reformatted one for one is kept with it; one further is not
+    tight = "x=1\ny=2\nz=3\n"
+    assert formatting_near_changes(tight, "x=1\ny=20\nz=3\n", "x = 1\ny = 20\nz = 3\n") == "x = 1\ny = 20\nz = 3\n"
+    assert formatting_near_changes("w=0\n" + tight, "w=0\nx=1\ny=2\nz=30\n", "w = 0\nx = 1\ny = 2\nz = 30\n") == \
+        "w=0\nx=1\ny = 2\nz = 30\n"
+    assert formatting_near_changes(original, original, formatted) == original  # nothing written: nothing formatted

@@ -39,9 +39,12 @@ class _SyntaxHandler:
     def cache_options(self, request: OperationRequest) -> str:
         return ""
 
-    def _format(self, text: str) -> str:
-        """Format a refactored text with the language's format module (WASM; for Rust the native
-        rustfmt provider when present); an unformattable result leaves the text as produced."""
+    def _format(self, original: str, text: str) -> str:
+        """Format the code a refactoring wrote with the language's format module (WASM; for
+        Rust the native rustfmt provider when present): the formatter's changes are kept where
+        they touch the refactoring's lines only, so the rest of the file keeps the user's
+        layout. If that mix does not parse, or the result cannot be formatted, the text stays
+        as produced."""
         try:
             provider = self.booster.format_provider(self.language)
         except BoosterError:
@@ -49,11 +52,16 @@ class _SyntaxHandler:
         if provider is None or (getattr(provider, "used_wasm", True) is False and self.language != "rust"):
             return text
         from booster_lsp.core.providers import FormatRequest
+        from booster_lsp.text.edits import formatting_near_changes
 
         try:
-            return provider.format(FormatRequest(text, self.language, self.booster.config, None)).text
+            formatted = provider.format(FormatRequest(text, self.language, self.booster.config, None)).text
         except TransformationError:
             return text
+        result = formatting_near_changes(original, text, formatted)
+        if result != formatted and self.syntax.parse_errors(self.language, result):
+            return text
+        return result
 
     def _provider(self) -> str:
         return "wasm:booster-syntax"
@@ -94,7 +102,7 @@ class ExtractFunctionHandler(_SyntaxHandler):
         args = request.args
         text = extract_function(self.syntax, request.language, request.code, _int(args, "start_line", True),
                                 _int(args, "end_line", True), str(args.get("function_name") or "extracted"))
-        return OperationOutput(self._format(text), self._provider())
+        return OperationOutput(self._format(request.code, text), self._provider())
 
 
 class RefactorSimpleHandler(_SyntaxHandler):
