@@ -130,3 +130,29 @@ async def test_an_imported_name_whose_definition_is_not_open_is_renamed_through_
         assert apply_text_edits(main, edit.changes["file:///work/pkg/main.py"]) == (
             "from pkg.shapes import area as surface\n\nprint(surface(2))\n"
         )
+
+
+async def test_rename_right_after_an_edit_queries_the_documents_own_tree():
+    """No second parse of the renamed document: the rename brings its tree up to date
+    incrementally and the refactoring queries it. An importing document whose tree nobody
+    holds yet (its diagnostics have not run) is parsed, and the debug log says so: observed
+    through the server's log, not through timing."""
+    import sys
+
+    shapes = "def area(width):\n    value = width * width\n    return value + value\n"
+    changed = shapes.replace("value + value", "value * 2")
+    main = "from pkg.shapes import area\n\nprint(area(2))\n"
+    server = [sys.executable, "-m", "booster_lsp.lsp", "--log-level", "debug"]
+    async with session(caps(), {"diagnosticsDebounceMs": 600000}, command=server) as client:
+        open_document(client, URI, shapes)
+        change_document(client, URI, 2, changed)
+        edit = await rename(client, URI, 1, 6, "result")
+        assert apply_text_edits(changed, list(edit.changes[URI])) == \
+            "def area(width):\n    result = width * width\n    return result * 2\n"
+        assert not [m.message for m in client.log_messages if "no open tree holds" in m.message]
+        open_document(client, "file:///work/pkg/main.py", main)
+        edit = await rename(client, URI, 0, 5, "surface")
+        assert set(edit.changes) == {URI, "file:///work/pkg/main.py"}
+        assert [m.message for m in client.log_messages if "no open tree holds" in m.message] == [
+            f"refactoring: parsing a {len(main)}-byte python text no open tree holds"
+        ]

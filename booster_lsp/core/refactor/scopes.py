@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import itertools
+import logging
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ from typing import Callable
 
 from booster_lsp.core.syntax import GRAMMARS, SyntaxService
 from booster_lsp.errors import TransformationError
+
+log = logging.getLogger(__name__)
 
 _uri_counter = itertools.count()
 
@@ -313,6 +316,7 @@ def run_query(syntax: SyntaxService, language: str, text: bytes, name: str, sour
             _refuse_syntax_errors(syntax, uri, close=False)
             return syntax.query(uri, source, start_byte, end_byte)
     uri = f"booster-refactor:{next(_uri_counter)}"
+    log.debug("refactoring: parsing a %d-byte %s text no open tree holds", len(text), language)
     syntax.open(uri, language, text)
     _refuse_syntax_errors(syntax, uri, close=True)
     _remember(syntax, language, text, uri)
