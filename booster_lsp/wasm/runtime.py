@@ -11,9 +11,10 @@ from __future__ import annotations
 import logging
 import math
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import wasmtime
 
@@ -55,16 +56,43 @@ class WasmRuntime:
         config.cranelift_opt_level = "speed"
         self.engine = wasmtime.Engine(config)
         self.artifacts = CompiledModuleCache(self.engine, artifact_dir)
+        self.ticks = 0  # epochs advanced so far (tests check that an idle runtime does not tick)
+        self._running = 0  # WASM calls (and instantiations) in progress, all threads
+        self._running_lock = threading.Lock()
+        self._busy = threading.Event()  # set while _running > 0
         self._ticker_stop = threading.Event()
         self._ticker = threading.Thread(target=self._tick, name="wasm-epoch", daemon=True)
         self._ticker.start()
 
     def _tick(self) -> None:
-        while not self._ticker_stop.wait(EPOCH_TICK_S):
+        # Ticks only while WASM runs: deadlines are armed relative to the epoch when a call
+        # starts, so a paused epoch loses nothing, and an idle language server does not wake
+        # 200 times a second.
+        while True:
+            self._busy.wait()
+            if self._ticker_stop.wait(EPOCH_TICK_S):
+                return
             self.engine.increment_epoch()
+            self.ticks += 1
+
+    @contextmanager
+    def running(self) -> Iterator[None]:
+        """Around every entry into WASM: the ticker runs while at least one is in progress."""
+        with self._running_lock:
+            self._running += 1
+            if self._running == 1:
+                self._busy.set()
+        try:
+            yield
+        finally:
+            with self._running_lock:
+                self._running -= 1
+                if self._running == 0:
+                    self._busy.clear()
 
     def close(self) -> None:
         self._ticker_stop.set()
+        self._busy.set()  # let a waiting ticker see the stop
 
     def module(self, name: str, wasm_bytes: bytes, sha256: str) -> "LoadedModule":
         return LoadedModule(self, name, self.artifacts.load(wasm_bytes, sha256))
@@ -130,7 +158,8 @@ class Sandbox:
         if define_imports is not None:
             define_imports(linker, self)
         try:
-            self.instance = linker.instantiate(self.store, module.module)
+            with module.runtime.running():  # a start function runs under the deadline too
+                self.instance = linker.instantiate(self.store, module.module)
         except (wasmtime.WasmtimeError, wasmtime.Trap) as exc:
             raise TransformationError(
                 f"module {self.name} could not be instantiated: {_first_line(exc)}", module=self.name
@@ -156,7 +185,8 @@ class Sandbox:
         func = self.func(name)
         self.store.set_epoch_deadline(self.limits.deadline_ticks)
         try:
-            return func(self.store, *args)
+            with self.module.runtime.running():
+                return func(self.store, *args)
         except wasmtime.Trap as trap:
             self.broken = True
             raise self._trap_error(trap) from trap

@@ -141,3 +141,30 @@ def test_wrong_abi_is_a_clear_error():
     with pytest.raises(TransformationError) as info:
         PlainFormatter(module, Limits())
     assert "does not have the plain-exports ABI" in str(info.value)
+
+
+LOOP_MODULE = '(module (func (export "spin") (loop $forever (br $forever))))'
+START_LOOP_MODULE = '(module (func $spin (loop $forever (br $forever))) (start $spin))'
+
+
+def test_the_epoch_ticks_only_while_wasm_runs():
+    """An idle runtime does not advance the epoch (an idle language server does not wake
+    every 5 ms), yet a call that loops still hits its deadline, and so does a module whose
+    start function loops while it is instantiated."""
+    import time
+
+    runtime = WasmRuntime()
+    try:
+        time.sleep(0.1)
+        assert runtime.ticks == 0
+        sandbox = runtime.module_from_wat("spin", LOOP_MODULE).instantiate(Limits(deadline_ms=50))
+        with pytest.raises(TransformationError, match="exceeded its deadline of 50 ms"):
+            sandbox.call("spin")
+        assert runtime.ticks >= 10  # 50 ms of 5 ms ticks
+        with pytest.raises(TransformationError, match="could not be instantiated"):
+            runtime.module_from_wat("start", START_LOOP_MODULE).instantiate(Limits(deadline_ms=50))
+        settled = runtime.ticks
+        time.sleep(0.1)
+        assert runtime.ticks <= settled + 1  # at most the tick that was under way
+    finally:
+        runtime.close()
