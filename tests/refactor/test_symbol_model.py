@@ -165,3 +165,20 @@ def test_refactorings_on_a_held_tree_survive_a_trap_of_the_module(booster):
     assert "function extracted(items)" in out and "let sum = extracted(items);" in out
     assert service.restarts == 1
     assert service.text("file:///held/total.js") == code.encode()
+
+
+def test_repeating_a_refactoring_does_not_pile_up_open_documents(booster):
+    """The same extraction computed again (a code action resolved twice) gives the same
+    result text: its tree replaces the earlier one instead of staying open beside it."""
+    from booster_lsp.core.refactor.extract import extract_function
+    from booster_lsp.core.refactor.scopes import _MAX_OPEN
+    from booster_lsp.core.syntax import SyntaxService
+
+    service = SyntaxService(booster.syntax._loaded)
+    code = "function total(items) {\n  let sum = 0;\n  for (const x of items) {\n    sum += x;\n  }\n  return sum;\n}\n"
+    service.open("file:///held/total.js", "javascript", code.encode())
+    results = {extract_function(service, "javascript", code, 2, 5, "extracted") for _ in range(3 * _MAX_OPEN)}
+    assert len(results) == 1
+    ours = [uri for uri in service._docs if uri.startswith("booster-refactor:")]
+    assert len(ours) == 1  # the result's tree, once
+    assert service.text(ours[0]) == results.pop().encode()

@@ -246,7 +246,7 @@ def _enclosing_span(syntax: SyntaxService, language: str, text: bytes,
 
 
 def _model(syntax: SyntaxService, language: str, text: bytes, span: tuple[int, int] | None) -> ScopeModel:
-    """The model of `text`, or of the top-level statements in `span` only (cached either way)."""
+    """The model of `text`, or of the statements in `span` only (cached either way)."""
     key = (language, hashlib.blake2b(text, digest_size=16).hexdigest(), *(span or ()))
     with _models_lock:
         model = _models.get(key)
@@ -353,14 +353,17 @@ def parses_cleanly(syntax: SyntaxService, language: str, before: bytes, after: b
 
 
 def _remember(syntax: SyntaxService, language: str, text: bytes, uri: str) -> None:
-    """Keep our document of `text` open among the last _MAX_OPEN; close the oldest."""
+    """Keep our document of `text` open among the last _MAX_OPEN; close the oldest, and an
+    earlier document of the same text (the same refactoring computed twice)."""
+    key = (id(syntax), language, hashlib.blake2b(text, digest_size=16).hexdigest())
     with _models_lock:
-        _open_docs[(id(syntax), language, hashlib.blake2b(text, digest_size=16).hexdigest())] = uri
-        evicted = []
+        evicted = [_open_docs.pop(key)] if key in _open_docs else []
+        _open_docs[key] = uri
         while len(_open_docs) > _MAX_OPEN:
             evicted.append(_open_docs.popitem(last=False)[1])
     for old in evicted:
-        syntax.close(old)
+        if old != uri:
+            syntax.close(old)
 
 
 def _refuse_syntax_errors(syntax: SyntaxService, uri: str, *, close: bool) -> None:
