@@ -52,6 +52,7 @@ class _SyntaxHandler:
         if provider is None or (getattr(provider, "used_wasm", True) is False and self.language != "rust"):
             return text
         from booster_lsp.core.providers import FormatRequest
+        from booster_lsp.core.refactor.scopes import parses_cleanly
         from booster_lsp.text.edits import formatting_near_changes
 
         try:
@@ -59,7 +60,8 @@ class _SyntaxHandler:
         except TransformationError:
             return text
         result = formatting_near_changes(original, text, formatted)
-        if result != formatted and self.syntax.parse_errors(self.language, result):
+        if result != formatted and not parses_cleanly(self.syntax, self.language, text.encode("utf-8"),
+                                                      result.encode("utf-8")):
             return text
         return result
 
