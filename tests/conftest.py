@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from booster_lsp import BoosterConfig, WASMBooster
+from tests.llm.anthropic_fake import FakeAnthropic
 
 ROOT = Path(__file__).resolve().parents[1]
 TOOLS = ROOT / "tests" / "tools"
@@ -24,6 +25,15 @@ def booster() -> WASMBooster:
 @pytest.fixture(scope="session")
 def cached_booster() -> WASMBooster:
     return WASMBooster(BoosterConfig(), stats_path=None)
+
+
+@pytest.fixture(scope="session")
+def fake_anthropic():
+    """One local fake of the Anthropic Messages API for the session (the LLM, CLI and LSP
+    tests); each test resets it with the answers it needs."""
+    fake = FakeAnthropic().start()
+    yield fake
+    fake.stop()
 
 
 def require_tool(path: Path | str, how: str) -> str:

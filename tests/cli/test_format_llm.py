@@ -19,17 +19,10 @@ UGLY = 'fn main(){let x=1;println!("{}",x);}\n'
 PRETTY = 'fn main() {\n    let x = 1;\n    println!("{}", x);\n}\n'
 
 
-@pytest.fixture(scope="module")
-def fake_server():
-    fake = FakeAnthropic().start()
-    yield fake
-    fake.stop()
-
-
 @pytest.fixture()
-def llm_env(env, fake_server: FakeAnthropic):  # noqa: F811
-    fake_server.reset(answer(PRETTY))
-    return {**env, "BOOSTER_NATIVE_TOOLS": "false", "BOOSTER_LLM__BASE_URL": fake_server.url,
+def llm_env(env, fake_anthropic: FakeAnthropic):  # noqa: F811
+    fake_anthropic.reset(answer(PRETTY))
+    return {**env, "BOOSTER_NATIVE_TOOLS": "false", "BOOSTER_LLM__BASE_URL": fake_anthropic.url,
             "BOOSTER_LLM__MODEL": "claude-test-model", "BOOSTER_LLM__API_KEY_ENV": "BOOSTER_TEST_KEY",
             "BOOSTER_TEST_KEY": "sk-test-cli", "BOOSTER_LLM__MAX_RETRIES": "0"}
 
@@ -41,37 +34,37 @@ def rust_file(tmp_path: Path) -> Path:
     return path
 
 
-def test_llm_asks_and_no_sends_nothing(rust_file: Path, llm_env, fake_server: FakeAnthropic):
+def test_llm_asks_and_no_sends_nothing(rust_file: Path, llm_env, fake_anthropic: FakeAnthropic):
     done = booster("format", "--llm", str(rust_file), env=llm_env, stdin="n\n")
     assert done.returncode == 2
-    assert f"no module formats {rust_file}: would send 1 file(s) to claude-test-model at {fake_server.url}" in done.stderr
+    assert f"no module formats {rust_file}: would send 1 file(s) to claude-test-model at {fake_anthropic.url}" in done.stderr
     assert "Send to the LLM? [y/N]" in done.stderr
     assert "not confirmed: nothing was sent to the LLM" in done.stderr
-    assert fake_server.requests == [] and rust_file.read_text() == UGLY
+    assert fake_anthropic.requests == [] and rust_file.read_text() == UGLY
 
 
-def test_llm_asks_and_yes_formats_and_names_the_provider(rust_file: Path, llm_env, fake_server: FakeAnthropic):
+def test_llm_asks_and_yes_formats_and_names_the_provider(rust_file: Path, llm_env, fake_anthropic: FakeAnthropic):
     done = booster("format", "--llm", str(rust_file), env=llm_env, stdin="y\n")
     assert done.returncode == 0, done.stderr
     assert rust_file.read_text() == PRETTY
     assert f"{rust_file}: changed by llm:claude-test-model" in done.stderr
-    assert len(fake_server.requests) == 1
+    assert len(fake_anthropic.requests) == 1
 
 
-def test_yes_skips_the_question(rust_file: Path, llm_env, fake_server: FakeAnthropic):
+def test_yes_skips_the_question(rust_file: Path, llm_env, fake_anthropic: FakeAnthropic):
     done = booster("format", "--llm", "--yes", str(rust_file), env=llm_env)
     assert done.returncode == 0, done.stderr
     assert "Send to the LLM?" not in done.stderr and rust_file.read_text() == PRETTY
 
 
-def test_stdin_with_llm_and_yes(llm_env, fake_server: FakeAnthropic):
+def test_stdin_with_llm_and_yes(llm_env, fake_anthropic: FakeAnthropic):
     done = booster("format", "--llm", "--yes", "-", "--stdin-filename", "main.rs", env=llm_env, stdin=UGLY)
     assert done.returncode == 0, done.stderr
     assert done.stdout == PRETTY and "main.rs: formatted by llm:claude-test-model" in done.stderr
 
 
-def test_without_llm_flag_nothing_is_sent(rust_file: Path, llm_env, fake_server: FakeAnthropic):
+def test_without_llm_flag_nothing_is_sent(rust_file: Path, llm_env, fake_anthropic: FakeAnthropic):
     done = booster("format", str(rust_file), env=llm_env)
     assert done.returncode == 2
     assert f"{rust_file}: no module formats rust" in done.stderr
-    assert fake_server.requests == [] and rust_file.read_text() == UGLY
+    assert fake_anthropic.requests == [] and rust_file.read_text() == UGLY

@@ -10,13 +10,6 @@ KEY = "sk-test-never-shown-0123456789"
 MODEL = "claude-test-model"
 
 
-@pytest.fixture(scope="session")
-def fake_anthropic():
-    fake = FakeAnthropic().start()
-    yield fake
-    fake.stop()
-
-
 @pytest.fixture
 def fake(fake_anthropic: FakeAnthropic) -> FakeAnthropic:
     fake_anthropic.reset()

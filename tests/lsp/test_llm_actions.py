@@ -25,18 +25,11 @@ URI = "file:///work/src/main.rs"
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
-def fake_server():
-    fake = FakeAnthropic().start()
-    yield fake
-    fake.stop()
-
-
 @pytest.fixture
-def fake(fake_server: FakeAnthropic, monkeypatch: pytest.MonkeyPatch) -> FakeAnthropic:
+def fake(fake_anthropic: FakeAnthropic, monkeypatch: pytest.MonkeyPatch) -> FakeAnthropic:
     monkeypatch.setenv(KEY_ENV, "sk-test-lsp")  # inherited by the server subprocess
-    fake_server.reset()
-    return fake_server
+    fake_anthropic.reset()
+    return fake_anthropic
 
 
 def settings(fake: FakeAnthropic) -> dict:
