@@ -66,6 +66,8 @@ def extract_block(syntax: SyntaxService, language: str, code: str, start_line: i
     sel = select_lines(text, start_line, end_line)
     s0 = sel.start + len(sel.indent.encode("utf-8"))
     e0 = sel.start + len(text[sel.start:sel.end].rstrip())
+    if name_in_use(text, name):
+        raise _refuse(f"{name!r} is already used in this file; choose another name for the function")
     # statements inside a function need only that function's model (all their bindings)
     model = function_model(syntax, language, text, s0) or scope_model(syntax, language, text)
     probe = node_tree(syntax, language, text, s0, e0)
@@ -76,8 +78,6 @@ def extract_block(syntax: SyntaxService, language: str, code: str, start_line: i
         if item is not None and item.start >= s0:
             item = None  # top-level statements themselves are selected
     tree = node_tree(syntax, language, text, item.start, item.end) if item is not None else probe
-    if name_in_use(text, name):
-        raise _refuse(f"{name!r} is already used in this file; choose another name for the function")
     containers = facts.containers | (_GO_CASES if language == "go" else frozenset())
     container = tree.deepest(s0, e0, containers)
     if container is None:
