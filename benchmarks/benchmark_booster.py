@@ -113,7 +113,7 @@ def native_peers(repeat: int) -> list[tuple[str, str]]:
 
 
 def cold_start() -> float:
-    """New process, compiled-module cache warm: import, load ruff_fmt, format one file."""
+    """New process, compiled-module cache warm: import, load the Python formatter, format one file."""
     script = (
         "import time; t=time.perf_counter();"
         "from booster_lsp import WASMBooster, BoosterConfig;"

@@ -64,6 +64,7 @@ class WASMBooster:
         self.registry = ModuleRegistry(self.config.resolved_wasm_dir())
         self._providers: dict[str, FormatProvider | None] = {}
         self._providers_lock = threading.Lock()
+        self._syntax_lock = threading.Lock()
         self._syntax: SyntaxService | None = None
         self._handlers: dict[tuple[BoosterOperation, str], OperationHandler | None] = {}
         self.cache = ResultCache(self.config.cache_max_entries, self.config.cache_ttl)
@@ -89,7 +90,7 @@ class WASMBooster:
         self.config = config
         if rebuild:
             self.registry = ModuleRegistry(config.resolved_wasm_dir())
-            with self._providers_lock:
+            with self._providers_lock, self._syntax_lock:
                 self._providers.clear()
                 self._handlers.clear()
                 self._syntax = None
@@ -99,7 +100,10 @@ class WASMBooster:
         """Our tree-sitter module (parse, errors, queries), loaded on first use.
 
         Raises WASMModuleNotFound when it has not been built (`python wasm/build.py`)."""
-        with self._providers_lock:
+        syntax = self._syntax
+        if syntax is not None:
+            return syntax
+        with self._syntax_lock:  # its own lock: compiling it must not hold up the formatters
             if self._syntax is None:
                 module = self.runtime.module(SYNTAX_MODULE, self.registry.load_syntax_bytes(), self.registry.syntax_sha256())
                 limits = Limits(deadline_ms=self.config.deadline_ms, memory_bytes=self.config.memory_limit_mb * 1024 * 1024)
@@ -112,6 +116,10 @@ class WASMBooster:
 
         Raises WASMModuleNotFound when the module that serves the language is missing.
         """
+        try:
+            return self._providers[language]  # built already: no lock to wait on
+        except KeyError:
+            pass
         with self._providers_lock:
             if language in self._providers:
                 return self._providers[language]
@@ -129,10 +137,9 @@ class WASMBooster:
 
     def warm_up(self, languages: list[str]) -> None:
         for language in languages:
-            provider = self.format_provider(language)
-            pool = getattr(provider, "pool", None)
-            if pool is not None:
-                pool.warm()
+            warm = getattr(self.format_provider(language), "warm", None)
+            if warm is not None:
+                warm()
 
     # ------------------------------------------------------------------ transform
     async def transform(

@@ -37,16 +37,26 @@ class CompiledModuleCache:
         self.engine = engine
         self.directory = directory or user_cache_dir() / "compiled"
         self._memory: dict[str, wasmtime.Module] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards _key_locks
+        #: one lock per module: compiling Ruff for seconds must not hold up loading another
+        self._key_locks: dict[str, threading.Lock] = {}
         self.compiled_count = 0  # how many compilations this process did (tests check warm starts)
 
     def _key(self, sha256: str) -> str:
         raw = f"{sha256}:{WASMTIME_VERSION}:{ENGINE_SIGNATURE}".encode()
         return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
+    def is_compiled(self, sha256: str) -> bool:
+        """Whether loading this module costs milliseconds (compiled in this process or on
+        disk) rather than a compilation."""
+        key = self._key(sha256)
+        return key in self._memory or (self.directory / f"{key}.cwasm").is_file()
+
     def load(self, wasm_bytes: bytes, sha256: str) -> wasmtime.Module:
         key = self._key(sha256)
         with self._lock:
+            key_lock = self._key_locks.setdefault(key, threading.Lock())
+        with key_lock:
             module = self._memory.get(key)
             if module is None:
                 module = self._load_or_compile(key, wasm_bytes)

@@ -84,7 +84,7 @@ def lock_entry(name: str, binary: bytes, languages: list[str]) -> str:
 def make_wasm_dir(directory: Path, modules: dict[str, tuple[str, list[str]]]) -> Path:
     """``directory`` with the real Python formatter and syntax module, plus ``modules``:
     name -> (WAT, languages it claims). Its ``modules.lock`` entries win over the checkout's."""
-    for real in [*MODULES.glob("ruff_fmt.*"), MODULES / "booster-syntax.wasm", MODULES / "gofmt.wasm"]:
+    for real in [*MODULES.glob("ruff_fmt.*"), *MODULES.glob("ruff_workspace.*"), MODULES / "booster-syntax.wasm", MODULES / "gofmt.wasm"]:
         shutil.copy(real, directory / real.name)
     entries = []
     for name, (wat, languages) in modules.items():

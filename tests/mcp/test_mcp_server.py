@@ -53,7 +53,7 @@ async def test_format_returns_structured_output(workdir: Path):
     assert not result.is_error
     out = result.structured_content
     assert out["transformed_code"] == "def foo():\n    pass\n"
-    assert out["provider"] == "wasm:ruff_fmt@0.15.20" and out["used_wasm"] is True and out["changed"] is True
+    assert out["provider"] == "wasm:ruff_workspace@0.15.20" and out["used_wasm"] is True and out["changed"] is True
     assert wide.structured_content["transformed_code"] == "def f(a, b):\n  return 'x'\n"
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from booster_lsp import BoosterOperation, WASMBooster
+from booster_lsp import BoosterConfig, BoosterOperation, TransformationError, WASMBooster
+from booster_lsp.wasm.runtime import WasmRuntime
 
 pytestmark = pytest.mark.wasm
 
 MESSY = {
-    "python": ("def foo():pass", "def foo():\n    pass\n", "wasm:ruff_fmt@0.15.20"),
+    "python": ("def foo():pass", "def foo():\n    pass\n", "wasm:ruff_workspace@0.15.20"),
     "javascript": ("const a={b:1}", "const a = { b: 1 };\n", "wasm:dprint_typescript@0.96.1"),
     "javascriptreact": ("const a=<div className='x'>{y}</div>", 'const a = <div className="x">{y}</div>;\n',
                         "wasm:dprint_typescript@0.96.1"),
@@ -65,6 +68,63 @@ def test_python_options_reach_ruff_as_a_real_object(booster: WASMBooster):
     assert tabs.transformed_code == "if x:\n\ty = 1\n"
     crlf = booster.transform_sync("x=1\r\ny=2\r\n", "format", "python")
     assert crlf.transformed_code == "x = 1\r\ny = 2\r\n"
+    to_lf = booster.transform_sync("x=1\r\ny=2\r\n", "format", "python", line_ending="lf")
+    assert to_lf.transformed_code == "x = 1\ny = 2\n"
+    to_crlf = booster.transform_sync("x=1\ny=2\n", "format", "python", line_ending="crlf")
+    assert to_crlf.transformed_code == "x = 1\r\ny = 2\r\n"
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"line_width": 60, "indent_width": 2, "python": {"quote_style": "single", "magic_trailing_comma": "ignore"}},
+        {"use_tabs": True, "line_ending": "crlf", "python": {"docstring_code": True, "preview": True}},
+    ],
+    ids=["defaults", "narrow-single-quotes", "tabs-crlf-preview"],
+)
+def test_both_ruff_builds_format_alike(booster: WASMBooster, options: dict):
+    """Whole files go to Ruff's own build, ranges to wasm-fmt's: one Ruff, one style, and the
+    options mean the same to both (one maps them to ruff.toml keys, the other to its own)."""
+    import os
+
+    from booster_lsp.core.providers import FormatRequest, RuffFormatProvider, RuffWorkspaceFormatProvider
+
+    config = booster.config.model_copy(update={k: v for k, v in options.items() if k != "python"})
+    config = config.model_copy(update={"python": config.python.model_copy(update=options.get("python", {}))})
+    whole = booster.format_provider("python")
+    assert isinstance(whole, RuffWorkspaceFormatProvider)
+    ranges = RuffFormatProvider(booster.registry.specs["ruff_fmt"], booster.registry, booster.runtime, config)
+    stdlib = Path(os.__file__).parent
+    files = [stdlib / name for name in ("shlex.py", "textwrap.py", "argparse.py", "dataclasses.py", "typing.py", "ast.py")]
+    compared = 0
+    for path in files:
+        request = FormatRequest(path.read_text(encoding="utf-8"), "python", config)
+        formatted = whole.format(request).text
+        try:
+            other = ranges.format(request).text
+        except TransformationError as error:
+            # wasm-fmt's build traps on ast.py's docstring examples; Ruff's own does not.
+            assert options.get("python", {}).get("docstring_code") and path.name == "ast.py", error
+            continue
+        assert formatted == other, path.name
+        compared += 1
+    assert compared >= len(files) - 1
+
+
+def test_python_formats_with_ruff_fmt_while_ruffs_own_build_compiles(tmp_path: Path):
+    runtime = WasmRuntime(artifact_dir=tmp_path)  # a machine that has compiled nothing yet
+    booster = WASMBooster(BoosterConfig(cache_enabled=False), runtime=runtime, stats_path=None)
+    first = booster.transform_sync("x=1", "format", "python")
+    # Ruff's own build takes ~6 s to compile, ruff_fmt 0.6 s: the first request does not wait.
+    assert first.success and first.transformed_code == "x = 1\n"
+    assert first.provider == "wasm:ruff_fmt@0.15.20"
+    provider = booster.format_provider("python")
+    assert provider.ready.wait(300), "Ruff's own build did not compile"
+    later = booster.transform_sync("y=2", "format", "python")
+    assert later.transformed_code == "y = 2\n" and later.provider == "wasm:ruff_workspace@0.15.20"
+    assert runtime.artifacts.is_compiled(provider.spec.sha256)  # the next process loads it at once
+    runtime.close()
 
 
 def test_dprint_options_global_and_plugin(booster: WASMBooster):

@@ -40,7 +40,7 @@ BODIES = {
 @pytest.fixture(scope="module")
 def bad_modules_booster(tmp_path_factory: pytest.TempPathFactory) -> WASMBooster:
     wasm_dir = tmp_path_factory.mktemp("modules")
-    for spec_file in [*(ROOT / "wasm" / "modules").glob("ruff_fmt.*"), ROOT / "wasm" / "modules" / "booster-syntax.wasm"]:
+    for spec_file in [*(ROOT / "wasm" / "modules").glob("ruff_*.*"), ROOT / "wasm" / "modules" / "booster-syntax.wasm"]:
         shutil.copy(spec_file, wasm_dir / spec_file.name)
     entries = []
     for name, body in BODIES.items():
@@ -130,7 +130,7 @@ def test_a_missing_module_names_the_install_command(tmp_path: Path):
     booster = WASMBooster(BoosterConfig(wasm_dir=str(tmp_path)), stats_path=None)
     with pytest.raises(WASMModuleNotFound) as info:
         booster.transform_sync("x = 1\n", "format", "python")
-    assert "ruff_fmt" in str(info.value) and "booster modules install" in str(info.value)
+    assert "ruff_workspace" in str(info.value) and "booster modules install" in str(info.value)
 
 
 def test_wrong_abi_is_a_clear_error():

@@ -38,8 +38,8 @@ def liar_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         f'[modules.liar]\npackage = "test"\nversion = "0"\nfile = "x"\nsha256 = "{hashlib.sha256(binary).hexdigest()}"\n'
         'abi = "plain-gofmt"\nlanguages = ["python"]\noperations = ["format"]\n'
     )
-    # The lock of the checkout also names ruff_fmt for python; this test's wasm_dir has no
-    # ruff_fmt, and entries of wasm_dir's own lock win for the languages they name.
+    # The lock of the checkout also names ruff_workspace for python; this test's wasm_dir has
+    # no Ruff, and entries of wasm_dir's own lock win for the languages they name.
     shutil.copy(ROOT / "wasm" / "modules" / "booster-syntax.wasm", wasm_dir / "booster-syntax.wasm")
     return wasm_dir
 

@@ -472,16 +472,22 @@ class RuffFmt:
                 sandbox.call("__wbindgen_add_to_stack_pointer", 16)
 
     def _error(self, value: Any, text: str) -> TransformationError:
-        message = str(value) if not isinstance(value, str) else value
-        line = column = None
-        match = RUFF_ERROR_LOCATION.search(message)
-        if match and match.group(1):
-            offset = int(match.group(1))
-            prefix = text.encode("utf-8")[:offset]
-            line = prefix.count(b"\n") + 1
-            column = len(prefix.rsplit(b"\n", 1)[-1].decode("utf-8", "replace")) + 1
-        elif match:
-            line, column = int(match.group(3)), int(match.group(4))
-        message = RUFF_ERROR_LOCATION.sub("", message).rstrip()
-        kind = "syntax" if line is not None or "parse" in message.lower() or "syntax" in message.lower() else "module"
-        return TransformationError(message, line=line, column=column, kind=kind, module=self.name)
+        return ruff_format_error(value, text, self.name)
+
+
+def ruff_format_error(value: Any, text: str, module: str) -> TransformationError:
+    """A formatting error of Ruff (either build): the location it names ("at byte range
+    12..13" or "at 2:7") becomes line and column; a located error is a syntax error."""
+    message = str(value) if not isinstance(value, str) else value
+    line = column = None
+    match = RUFF_ERROR_LOCATION.search(message)
+    if match and match.group(1):
+        offset = int(match.group(1))
+        prefix = text.encode("utf-8")[:offset]
+        line = prefix.count(b"\n") + 1
+        column = len(prefix.rsplit(b"\n", 1)[-1].decode("utf-8", "replace")) + 1
+    elif match:
+        line, column = int(match.group(3)), int(match.group(4))
+    message = RUFF_ERROR_LOCATION.sub("", message).rstrip()
+    kind = "syntax" if line is not None or "parse" in message.lower() or "syntax" in message.lower() else "module"
+    return TransformationError(message, line=line, column=column, kind=kind, module=module)

@@ -42,6 +42,7 @@ from booster_lsp.wasm.abi.bindgen import (
     js_loose_eq,
     js_string,
     js_typeof,
+    ruff_format_error,
 )
 from booster_lsp.wasm.runtime import HostAbort, LoadedModule, Limits, Sandbox, decode_output, read_checked
 
@@ -333,12 +334,13 @@ def _set_key(target: Any, key: Any, value: Any) -> None:
 
 # --------------------------------------------------------------------------- ruff workspace
 class RuffWorkspace:
-    """@astral-sh/ruff-wasm-nodejs: ``new Workspace(options, PositionEncoding)`` then ``check``.
+    """@astral-sh/ruff-wasm-nodejs: ``new Workspace(options, PositionEncoding)`` then ``check``
+    or ``format``.
 
     ``options`` are Ruff's own configuration keys, as in ``ruff.toml`` (kebab-case), e.g.
     ``{"line-length": 100, "target-version": "py311", "lint": {"select": ["E", "F"]}}``.
     One Ruff workspace is kept per distinct options: creating one deserializes the options
-    through the JS glue (hundreds of host calls), checking does not.
+    through the JS glue (hundreds of host calls), checking and formatting do not.
     """
 
     UTF8 = 0
@@ -381,7 +383,7 @@ class RuffWorkspace:
         ptr, length = self.js.pass_string(text)
         out_ptr, out_len, error, is_error = self.js.sandbox.call("workspace_format", handle, ptr, length)
         if is_error:
-            raise self._error(self.js.take_from_table(error))
+            raise ruff_format_error(self.js.take_from_table(error), text, self.name)
         return self.js.take_string(out_ptr, out_len)
 
     def _value_result(self, result: list[Any], *, settings: bool = False) -> Any:
