@@ -116,6 +116,12 @@ class SpeculativeFormatter:
         self.served += 1
         return outcome
 
+    def in_flight(self, snapshot: DocumentSnapshot) -> bool:
+        """Is this revision being formatted speculatively right now (a request would join it)?
+        Callable from any thread."""
+        entry = self._entries.get(snapshot.uri)
+        return entry is not None and entry.revision == snapshot.revision and entry.future is not None
+
     def ready_answer(self, uri: str) -> str | None:
         """The serialized edits of a finished, successful speculative format of the current
         revision of ``uri`` with the current settings (the fast path for format-on-save),
