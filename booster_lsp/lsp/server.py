@@ -281,6 +281,7 @@ class BoosterLanguageServer(LanguageServer):
         snapshot = self.documents.get(uri)
         if snapshot is None or self.speculative.in_flight(snapshot):
             return False
+        log.debug("formatting %s v%s: handed to a worker by the reader thread", uri, snapshot.version)
         future = self.executor.submit(format_snapshot, self.booster, snapshot, self.features.position_encoding)
         self.protocol.direct_requests[msg_id] = future
         future.add_done_callback(lambda done: self._answer_directly(msg_id, snapshot, done))

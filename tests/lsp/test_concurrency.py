@@ -60,6 +60,37 @@ async def test_cancel_request_is_honoured():
         assert await format_document(client, GATED) == [edit((1, 0), (2, 0), "x = 1\n")]
 
 
+def gated_debug_session():
+    return session(capabilities(pull=True), {**QUIET, "logLevel": "debug"}, command=GATED_SERVER)
+
+
+def handed_to_worker(client) -> int:
+    return sum("handed to a worker by the reader thread" in m.message for m in client.log_messages)
+
+
+async def test_the_reader_threads_direct_lane_keeps_cancellation_and_stale_versions():
+    """Once the event loop has handled everything before it, a formatting request skips the
+    loop (the reader thread hands it to a worker): the semantics above must hold there too."""
+    async with gated_debug_session() as client:
+        open_document(client, GATED, GATED_TEXT)
+        await client.workspace_execute_command_async(types.ExecuteCommandParams(command="booster.stats"))
+        cancelled = send_format_request(client, GATED, msg_id=4243)
+        client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id=4243))
+        try:
+            await asyncio.wait_for(cancelled, 30)
+        except Exception as error:  # noqa: BLE001
+            assert "is canceled" in str(error)  # answered at once, while the work is still gated
+        else:
+            raise AssertionError("the cancelled request was answered")
+        await client.workspace_execute_command_async(types.ExecuteCommandParams(command="booster.stats"))
+        stale = send_format_request(client, GATED)
+        change_document(client, GATED, 2, "# gate\ny  =  2\n")
+        await release(client)
+        assert list(await stale) == []
+        assert await format_document(client, GATED) == [edit((1, 0), (2, 0), "y = 2\n")]
+        assert handed_to_worker(client) >= 2  # the cancelled and the stale request took the lane
+
+
 async def test_a_slow_transform_does_not_block_other_requests():
     async with gated_session() as client:
         open_document(client, GATED, GATED_TEXT)
