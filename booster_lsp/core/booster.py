@@ -83,8 +83,11 @@ class WASMBooster:
     # ------------------------------------------------------------------ configuration
     def update_config(self, config: BoosterConfig) -> None:
         """Apply a new configuration; providers whose limits changed are rebuilt lazily."""
-        engine_keys = ("wasm_dir", "deadline_ms", "memory_limit_mb", "instances_per_module", "native_tools")
+        engine_keys = ("deadline_ms", "memory_limit_mb", "instances_per_module", "native_tools")
         rebuild = any(getattr(config, key) != getattr(self.config, key) for key in engine_keys)
+        # the directory, not its spelling: "./wasm/modules" from the defaults and the absolute
+        # path a settings file resolves it to are the same modules (no reload at initialize)
+        rebuild = rebuild or config.resolved_wasm_dir() != self.registry.wasm_dir
         if config.cache_max_entries != self.config.cache_max_entries or config.cache_ttl != self.config.cache_ttl:
             self.cache = ResultCache(config.cache_max_entries, config.cache_ttl)
         self.config = config

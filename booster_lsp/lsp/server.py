@@ -20,28 +20,33 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, TypeVar
 
-from lsprotocol import types
-from pygls.io_ import run_async
-from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol, lsp_method
-from pygls.uris import to_fs_path
+from booster_lsp._importing import imports_without_gc
+from booster_lsp.lsp.startup import import_lsprotocol_types
 
-from booster_lsp import __version__
-from booster_lsp.config import BoosterConfig
-from booster_lsp.core.booster import WASMBooster
-from booster_lsp.lsp import capabilities
-from booster_lsp.lsp.capabilities import ClientFeatures
-from booster_lsp.lsp import code_actions
-from booster_lsp.lsp.actions.lint import LintActions
-from booster_lsp.lsp.actions.refactor import RefactorActions
-from booster_lsp.lsp.diagnostics import DiagnosticsEngine, FormatErrorSource, LintSource, SyntaxModuleSource
-from booster_lsp.lsp.document_store import DocumentSnapshot, DocumentStore
-from booster_lsp.lsp.format_engine import FormatOutcome, JsonResult, format_snapshot
-from booster_lsp.lsp.handlers import commands, diagnostics, documents, formatting, llm_actions, settings
-from booster_lsp.lsp.log_forwarding import ClientLogHandler, configure_logging, set_level
-from booster_lsp.lsp.settings import SettingsManager
-from booster_lsp.lsp.speculative import SpeculativeFormatter
-from booster_lsp.lsp.transport import LockedWriter, ThreadedStdinReader, frame
+with imports_without_gc():
+    import_lsprotocol_types()  # before anything imports lsprotocol: attrs' code from the cache
+    from lsprotocol import types
+    from pygls.io_ import run_async
+    from pygls.lsp.server import LanguageServer
+    from pygls.protocol import LanguageServerProtocol, lsp_method
+    from pygls.uris import to_fs_path
+
+    from booster_lsp import __version__
+    from booster_lsp.config import BoosterConfig
+    from booster_lsp.core.booster import WASMBooster
+    from booster_lsp.lsp import capabilities
+    from booster_lsp.lsp.capabilities import ClientFeatures
+    from booster_lsp.lsp import code_actions
+    from booster_lsp.lsp.actions.lint import LintActions
+    from booster_lsp.lsp.actions.refactor import RefactorActions
+    from booster_lsp.lsp.diagnostics import DiagnosticsEngine, FormatErrorSource, LintSource, SyntaxModuleSource
+    from booster_lsp.lsp.document_store import DocumentSnapshot, DocumentStore
+    from booster_lsp.lsp.format_engine import FormatOutcome, JsonResult, format_snapshot
+    from booster_lsp.lsp.handlers import commands, diagnostics, documents, formatting, llm_actions, settings
+    from booster_lsp.lsp.log_forwarding import ClientLogHandler, configure_logging, set_level
+    from booster_lsp.lsp.settings import SettingsManager
+    from booster_lsp.lsp.speculative import SpeculativeFormatter
+    from booster_lsp.lsp.transport import LockedWriter, ThreadedStdinReader, frame
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -347,10 +352,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, booster: WASMBooster | None = None) -> int:
     args = build_parser().parse_args(argv)
     configure_logging(args.log_level or "info")
-    server = BoosterLanguageServer(log_level=args.log_level)
+    server = BoosterLanguageServer(booster, log_level=args.log_level)
     if args.tcp:
         server.start_tcp(args.host, args.port)
     else:

@@ -54,7 +54,7 @@ def test_the_server_command_exists(config: dict) -> None:
     command = servers["booster"]["command"]
     assert command == "booster-lsp"
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    assert pyproject["project"]["scripts"][command] == "booster_lsp.lsp.server:main"
+    assert pyproject["project"]["scripts"][command] == "booster_lsp.lsp.__main__:main"
     assert shutil.which(command, path=str(VENV_BIN)) == str(VENV_BIN / command), "the console script is installed"
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from booster_lsp import BoosterConfig, BoosterOperation, TransformationError, WASMBooster
+from booster_lsp import BoosterConfig, BoosterOperation, TransformationError, WASMBooster, WASMModuleNotFound
 from booster_lsp.wasm.runtime import WasmRuntime
 
 pytestmark = pytest.mark.wasm
@@ -125,6 +125,18 @@ def test_python_formats_with_ruff_fmt_while_ruffs_own_build_compiles(tmp_path: P
     assert later.transformed_code == "y = 2\n" and later.provider == "wasm:ruff_workspace@0.15.20"
     assert runtime.artifacts.is_compiled(provider.spec.sha256)  # the next process loads it at once
     runtime.close()
+
+
+def test_new_settings_keep_loaded_modules_unless_the_module_directory_changes(tmp_path: Path):
+    booster = WASMBooster(BoosterConfig(cache_enabled=False), stats_path=None)
+    provider = booster.format_provider("python")
+    spelled_out = booster.config.model_copy(update={"wasm_dir": str(booster.registry.wasm_dir), "line_width": 100})
+    booster.update_config(spelled_out)
+    assert booster.format_provider("python") is provider  # same directory, written differently
+    booster.update_config(booster.config.model_copy(update={"wasm_dir": str(tmp_path)}))
+    assert booster.registry.wasm_dir == tmp_path
+    with pytest.raises(WASMModuleNotFound):  # looked up again, in the new (empty) directory
+        booster.format_provider("python")
 
 
 def test_dprint_options_global_and_plugin(booster: WASMBooster):
