@@ -18,7 +18,8 @@ from booster_lsp.core.operations import BoosterOperation
 from booster_lsp.errors import BoosterError
 from booster_lsp.lsp.convert import lsp_text_edits
 from booster_lsp.lsp.document_store import DocumentSnapshot
-from booster_lsp.text.edits import TextEdit, keep_line_endings, minimal_edits
+from booster_lsp.text.edits import LineEdit, keep_line_endings, line_edits, minimal_edits
+from booster_lsp.text.line_index import split_lines
 from booster_lsp.text.positions import PositionCodec, PositionEncoding, Range
 
 
@@ -33,7 +34,6 @@ class FormatOutcome:
     wire: list[dict[str, Any]] | None  # None: the document could not be formatted
     message: str | None = None  # why not, for the user
     kind: str | None = None  # syntax | module | unsupported | config
-    text_edits: tuple[TextEdit, ...] = ()  # the same edits in code point offsets
 
     @property
     def ok(self) -> bool:
@@ -66,14 +66,22 @@ class JsonResult(str):
     json.dumps of the dicts."""
 
 
-def wire_edits(codec: PositionCodec, edits: list[TextEdit]) -> list[dict[str, Any]]:
-    """LSP ``TextEdit`` JSON objects; positions through the codec (text/positions)."""
+def wire_line_edits(snapshot: DocumentSnapshot, encoding: PositionEncoding, edits: list[LineEdit]) -> list[dict[str, Any]]:
+    """LSP ``TextEdit`` JSON objects of edits between line starts: line ``n`` starts at
+    ``{line: n, character: 0}`` in every encoding. Only the end of a last line without a line
+    break is a position to convert (text/positions); the line index is not built otherwise."""
+    text = snapshot.text
+    ends_open = bool(text) and text[-1] not in "\r\n"
+    line_count = len(split_lines(text)) if ends_open else -1
     result = []
     for edit in edits:
-        (start_line, start_character), (end_line, end_character) = codec.range(edit.start, edit.end)
+        if edit.end_line == line_count:  # the end of a last line without a line break
+            end_line, end_character = snapshot.codec(encoding).position(len(text))
+        else:
+            end_line, end_character = edit.end_line, 0
         result.append({
             "range": {
-                "start": {"line": start_line, "character": start_character},
+                "start": {"line": edit.start_line, "character": 0},
                 "end": {"line": end_line, "character": end_character},
             },
             "newText": edit.new_text,
@@ -90,10 +98,10 @@ def format_snapshot(
     name = snapshot.path.rsplit("/", 1)[-1]
     if snapshot.language is None:
         return FormatOutcome(None, f"{name}: no formatter for this file type", "unsupported")
-    codec = snapshot.codec(encoding)
+    codec = snapshot.codec(encoding) if range_ is not None else None  # built only when needed
     try:
         provider = booster.format_provider(snapshot.language)
-        byte_range = codec.byte_range(range_) if range_ is not None and provider and provider.supports_range else None
+        byte_range = codec.byte_range(range_) if codec and range_ is not None and provider and provider.supports_range else None
         result = booster.transform_sync(
             snapshot.text, BoosterOperation.FORMAT, snapshot.language, byte_range=byte_range
         )
@@ -106,15 +114,13 @@ def format_snapshot(
     new_text = result.transformed_code
     if booster.config.line_ending == "auto":
         new_text = keep_line_endings(snapshot.text, new_text)
-    edits = minimal_edits(snapshot.text, new_text)
-    if range_ is not None and byte_range is None:
+    edits = line_edits(snapshot.text, new_text)
+    if codec is not None and range_ is not None and byte_range is None:
         # The module formats whole files only: keep the edits inside the requested lines.
         start, end = codec.offsets(range_)
-        index = snapshot.index
-        first, last = index.line_starts[index.line_of(start)], index.line_of(end)
-        stop = index.line_starts[last + 1] if last + 1 < index.line_count else len(snapshot.text)
-        edits = [edit for edit in edits if edit.start >= first and edit.end <= stop]
-    return FormatOutcome(wire_edits(codec, edits), text_edits=tuple(edits))
+        first, last = snapshot.index.line_of(start), snapshot.index.line_of(end)
+        edits = [edit for edit in edits if edit.start_line >= first and edit.end_line <= last + 1]
+    return FormatOutcome(wire_line_edits(snapshot, encoding, edits))
 
 
 def document_edits(snapshot: DocumentSnapshot, new_text: str, encoding: PositionEncoding) -> list[types.TextEdit]:

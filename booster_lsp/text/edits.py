@@ -63,46 +63,59 @@ def keep_line_endings(old: str, new: str) -> str:
     return LINE_BREAK.sub(ending, new)
 
 
+class LineEdit(NamedTuple):
+    start_line: int  # replaces the old text's lines [start_line, end_line)
+    end_line: int
+    new_text: str
+
+
 def minimal_edits(old: str, new: str, *, fine: bool = False) -> list[TextEdit]:
     """Edits turning ``old`` into ``new``. With ``fine``, each changed line that is replaced by
     exactly one line is narrowed to its changed words (refactorings: a rename gives one edit
     per occurrence), and other replaced blocks to their changed middle."""
     if old == new:
         return []
-    old_lines = split_lines(old)
-    new_lines = split_lines(new)
+    old_lines, new_lines = split_lines(old), split_lines(new)
+    starts = list(itertools.accumulate(map(len, old_lines), initial=0))
+    edits: list[TextEdit] = []
+    for i1, i2, j1, j2 in _line_hunks(old_lines, new_lines):
+        if fine and i2 - i1 == j2 - j1:
+            for i, j in zip(range(i1, i2), range(j1, j2)):
+                edits.extend(_word_edits(starts[i], old_lines[i], new_lines[j]))
+        elif fine:
+            edits.extend(_narrow(old, TextEdit(starts[i1], starts[i2], "".join(new_lines[j1:j2]))))
+        else:
+            edits.append(TextEdit(starts[i1], starts[i2], "".join(new_lines[j1:j2])))
+    return edits
 
+
+def line_edits(old: str, new: str) -> list[LineEdit]:
+    """``minimal_edits(old, new)`` by line numbers: its edits start and end at line starts, and
+    the LSP position of a line start needs no conversion (the formatting path)."""
+    if old == new:
+        return []
+    old_lines, new_lines = split_lines(old), split_lines(new)
+    return [LineEdit(i1, i2, "".join(new_lines[j1:j2])) for i1, i2, j1, j2 in _line_hunks(old_lines, new_lines)]
+
+
+def _line_hunks(a: list[str], b: list[str]) -> list[tuple[int, int, int, int]]:
+    """The changed blocks ``(i1, i2, j1, j2)``: ``a[i1:i2]`` becomes ``b[j1:j2]``."""
     prefix = 0
-    limit = min(len(old_lines), len(new_lines))
-    while prefix < limit and old_lines[prefix] == new_lines[prefix]:
+    limit = min(len(a), len(b))
+    while prefix < limit and a[prefix] == b[prefix]:
         prefix += 1
     suffix = 0
     limit -= prefix
-    while suffix < limit and old_lines[-1 - suffix] == new_lines[-1 - suffix]:
+    while suffix < limit and a[-1 - suffix] == b[-1 - suffix]:
         suffix += 1
-
-    old_mid = old_lines[prefix : len(old_lines) - suffix]
-    new_mid = new_lines[prefix : len(new_lines) - suffix]
-    base = sum(len(line) for line in old_lines[:prefix])
-
-    if not old_mid or not new_mid or len(old_mid) + len(new_mid) > MAX_DIFF_LINES:
-        end = base + sum(len(line) for line in old_mid)
-        edit = TextEdit(base, end, "".join(new_mid))
-        return _narrow(old, edit) if fine else [edit]
-
-    starts = list(itertools.accumulate(map(len, old_mid), initial=base))
-    edits: list[TextEdit] = []
-    for tag, i1, i2, j1, j2 in _opcodes(old_mid, new_mid):
-        if tag == "equal":
-            continue
-        if fine and tag == "replace" and i2 - i1 == j2 - j1:
-            for i, j in zip(range(i1, i2), range(j1, j2)):
-                edits.extend(_word_edits(starts[i], old_mid[i], new_mid[j]))
-        elif fine:
-            edits.extend(_narrow(old, TextEdit(starts[i1], starts[i2], "".join(new_mid[j1:j2]))))
-        else:
-            edits.append(TextEdit(starts[i1], starts[i2], "".join(new_mid[j1:j2])))
-    return edits
+    a_end, b_end = len(a) - suffix, len(b) - suffix
+    if prefix == a_end or prefix == b_end or (a_end - prefix) + (b_end - prefix) > MAX_DIFF_LINES:
+        return [(prefix, a_end, prefix, b_end)]
+    return [
+        (prefix + i1, prefix + i2, prefix + j1, prefix + j2)
+        for tag, i1, i2, j1, j2 in _opcodes(a[prefix:a_end], b[prefix:b_end])
+        if tag != "equal"
+    ]
 
 
 Opcode = tuple[str, int, int, int, int]

@@ -79,6 +79,19 @@ async def test_file_without_final_newline():
         assert await format_document(client, uri) == [edit((1, 0), (1, 3), "y = 2\n")]
 
 
+@pytest.mark.parametrize(("encoding", "end"), [("utf-16", 6), ("utf-8", 8)])
+async def test_last_line_without_final_newline_ends_in_the_clients_units(encoding, end):
+    """Formatting edits run from line start to line start; only the end of an unterminated
+    last line is a position counted in the negotiated units (😀: 2 UTF-16 units, 4 bytes)."""
+    text = "x = 1\ns='😀'"
+    async with session(capabilities(encoding), QUIET) as client:
+        uri = "file:///work/open_end.py"
+        open_document(client, uri, text)
+        edits = await format_document(client, uri)
+        assert edits == [edit((1, 0), (1, end), 's = "😀"\n')]
+        assert apply_text_edits(text, edits, encoding) == 'x = 1\ns = "😀"\n'
+
+
 async def test_range_formatting_formats_only_the_range():
     text = "a  =  1\nb  =  2\nc  =  3\n"
     async with session(init_options=QUIET) as client:
