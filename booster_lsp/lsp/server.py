@@ -164,14 +164,20 @@ class BoosterProtocol(LanguageServerProtocol):
     def send_result_json(self, msg_id, result_json: str) -> None:
         """A response whose ``result`` is already serialized (speculative formatting's edits):
         no attrs objects, no cattrs, no json.dumps of the edits on the request path."""
-        body = '{"jsonrpc": "2.0", "id": %s, "result": %s}' % (json.dumps(msg_id), result_json)
-        written = self.writer.write(frame(body.encode()))
-        if inspect.isawaitable(written):  # the TCP and WebSocket writers
-            asyncio.ensure_future(written)
+        json_id = str(msg_id).encode() if type(msg_id) is int else json.dumps(msg_id).encode()
+        self._write_body(b'{"jsonrpc": "2.0", "id": %b, "result": %b}' % (json_id, result_json.encode()))
 
     def send_error_json(self, msg_id, code: int, message: str) -> None:
-        body = json.dumps({"jsonrpc": "2.0", "id": msg_id, "error": {"code": code, "message": message}})
-        self.writer.write(frame(body.encode()))
+        self._write_body(json.dumps({"jsonrpc": "2.0", "id": msg_id, "error": {"code": code, "message": message}}).encode())
+
+    def _write_body(self, body: bytes) -> None:
+        writer = self.writer
+        if isinstance(writer, LockedWriter):  # stdio: header and body in one writev, no copy
+            writer.write_message(body)
+            return
+        written = writer.write(frame(body))
+        if inspect.isawaitable(written):  # the TCP and WebSocket writers
+            asyncio.ensure_future(written)
 
     @lsp_method(types.INITIALIZE)
     def lsp_initialize(self, params: types.InitializeParams):

@@ -29,12 +29,12 @@ from typing import BinaryIO, Callable
 MAX_PENDING_MESSAGES = 256
 
 
+HEADER = b"Content-Length: %d\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n"
+
+
 def frame(body: bytes) -> bytes:
     """A message with its header, as pygls writes it."""
-    return b"Content-Length: %d\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n%s" % (
-        len(body),
-        body,
-    )
+    return HEADER % len(body) + body
 
 
 class LockedWriter:
@@ -44,11 +44,31 @@ class LockedWriter:
     def __init__(self, stdout: BinaryIO) -> None:
         self.stdout = stdout
         self.lock = threading.Lock()
+        try:
+            self.fd: int | None = stdout.fileno()
+        except (AttributeError, OSError, ValueError):  # an in-memory stream (tests)
+            self.fd = None
 
     def write(self, data: bytes) -> None:
         with self.lock:
             self.stdout.write(data)
             self.stdout.flush()
+
+    def write_message(self, body: bytes) -> None:
+        """``write(frame(body))`` without copying the body: header and body in one writev."""
+        header = HEADER % len(body)
+        with self.lock:
+            if self.fd is None:
+                self.stdout.write(header + body)
+                self.stdout.flush()
+                return
+            data = [header, body]
+            while data:  # a pipe may take part of it
+                written = os.writev(self.fd, data)
+                while data and written >= len(data[0]):
+                    written -= len(data.pop(0))
+                if data and written:
+                    data[0] = data[0][written:]
 
     def close(self) -> None:
         with self.lock:
