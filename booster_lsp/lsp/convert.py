@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
@@ -56,6 +56,27 @@ def content_changes(changes: list[types.TextDocumentContentChangeEvent]) -> list
             result.append((text_range(change.range), change.text))
         else:
             result.append((None, change.text))
+    return result
+
+
+def json_content_changes(changes: list[dict[str, Any]]) -> list[tuple[Range | None, str]]:
+    """``content_changes`` of the message's JSON itself (the stdin reader thread's lane for
+    didChange: no lsprotocol objects). Raises KeyError / TypeError / ValueError for a
+    malformed change, before anything is applied."""
+    result: list[tuple[Range | None, str]] = []
+    for change in changes:
+        text = change["text"]
+        if not isinstance(text, str):
+            raise TypeError("text is not a string")
+        range_ = change.get("range")
+        if range_ is None:
+            result.append((None, text))
+            continue
+        start, end = range_["start"], range_["end"]
+        positions = (start["line"], start["character"], end["line"], end["character"])
+        if not all(type(value) is int for value in positions):
+            raise TypeError("positions are not integers")
+        result.append((((positions[0], positions[1]), (positions[2], positions[3])), text))
     return result
 
 

@@ -60,7 +60,11 @@ class DocumentSnapshot:
 class DocumentStore:
     def __init__(self) -> None:
         self._documents: dict[str, DocumentSnapshot] = {}
-        self._lock = threading.Lock()  # workers read, the event loop writes
+        self._lock = threading.Lock()  # workers read; the event loop and the reader thread write
+        #: held across a change's read-modify-write: the event loop and the stdin reader
+        #: thread (which applies didChange itself when the loop has nothing pending) never
+        #: change a document at once by design; this makes it so whatever the timing
+        self._change_lock = threading.Lock()
 
     def open(self, uri: str, language_id: str | None, version: int | None, text: str) -> DocumentSnapshot:
         snapshot = DocumentSnapshot(uri, document_language(language_id, uri), version, text)
@@ -76,22 +80,23 @@ class DocumentStore:
         encoding: PositionEncoding,
     ) -> DocumentSnapshot | None:
         """Apply changes in order; a ``None`` range replaces the whole text."""
-        current = self.get(uri)
-        if current is None:
-            return None
-        text = current.text
-        for number, (range_, new_text) in enumerate(changes):
-            if range_ is None:
-                text = new_text
-                continue
-            # each change is relative to the text after the previous ones
-            index = current.index if number == 0 else LineIndex(text)
-            start, end = PositionCodec(index, encoding).offsets(range_)
-            text = text[:start] + new_text + text[end:]
-        snapshot = DocumentSnapshot(uri, current.language, version, text)
-        with self._lock:
-            self._documents[uri] = snapshot
-        return snapshot
+        with self._change_lock:
+            current = self.get(uri)
+            if current is None:
+                return None
+            text = current.text
+            for number, (range_, new_text) in enumerate(changes):
+                if range_ is None:
+                    text = new_text
+                    continue
+                # each change is relative to the text after the previous ones
+                index = current.index if number == 0 else LineIndex(text)
+                start, end = PositionCodec(index, encoding).offsets(range_)
+                text = text[:start] + new_text + text[end:]
+            snapshot = DocumentSnapshot(uri, current.language, version, text)
+            with self._lock:
+                self._documents[uri] = snapshot
+            return snapshot
 
     def close(self, uri: str) -> None:
         with self._lock:

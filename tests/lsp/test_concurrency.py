@@ -5,8 +5,12 @@ until the client runs ``test.release``: no sleeps, no timing assumptions.
 """
 
 import asyncio
+import json
+import sys
 
 from lsprotocol import types
+
+from booster_lsp.lsp.transport import frame
 
 from tests.lsp.conftest import (
     send_format_request,
@@ -89,6 +93,34 @@ async def test_the_reader_threads_direct_lane_keeps_cancellation_and_stale_versi
         assert list(await stale) == []
         assert await format_document(client, GATED) == [edit((1, 0), (2, 0), "y = 2\n")]
         assert handed_to_worker(client) >= 2  # the cancelled and the stale request took the lane
+
+
+async def test_the_reader_thread_applies_changes_in_order_and_leaves_the_rest_to_pygls():
+    """When the event loop has nothing pending, didChange is applied by the reader thread
+    (no pygls): incremental changes still compose in order, a formatting request right
+    behind one sees it, and what the lane does not take goes the normal path."""
+    uri = "file:///work/lane.py"
+    debug_server = [sys.executable, "-m", "booster_lsp.lsp", "--log-level", "debug"]
+    async with session(capabilities(pull=True), QUIET, command=debug_server) as client:
+        open_document(client, uri, "x  =  1\n")
+        await client.workspace_execute_command_async(types.ExecuteCommandParams(command="booster.stats"))
+        change_document(client, uri, 2, "2", types.Range(types.Position(0, 6), types.Position(0, 7)))
+        await client.workspace_execute_command_async(types.ExecuteCommandParams(command="booster.stats"))
+        change_document(client, uri, 3, "y", types.Range(types.Position(0, 0), types.Position(0, 1)))
+        assert await format_document(client, uri) == [edit((0, 0), (1, 0), "y = 2\n")]
+        await client.workspace_execute_command_async(types.ExecuteCommandParams(command="booster.stats"))
+        applied = [m.message for m in client.log_messages if "applied by the reader thread" in m.message]
+        assert len(applied) >= 1
+        # the lane refuses what is not exactly LSP (a number as text); pygls' path takes it ("5")
+        raw = {"jsonrpc": "2.0", "method": types.TEXT_DOCUMENT_DID_CHANGE, "params": {
+            "textDocument": {"uri": uri, "version": 4}, "contentChanges": [{"text": 5}],
+        }}
+        written = client.protocol.writer.write(frame(json.dumps(raw).encode()))  # not LSP: bypass the client
+        if asyncio.iscoroutine(written):
+            await written
+        await client.workspace_execute_command_async(types.ExecuteCommandParams(command="booster.stats"))
+        assert await format_document(client, uri) == [edit((0, 0), (0, 1), "5\n")]
+        assert len([m for m in client.log_messages if "applied by the reader thread" in m.message]) == len(applied)
 
 
 async def test_a_slow_transform_does_not_block_other_requests():

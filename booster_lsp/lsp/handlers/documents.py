@@ -11,6 +11,7 @@ from lsprotocol import types
 from booster_lsp.lsp.convert import content_changes
 
 if TYPE_CHECKING:
+    from booster_lsp.lsp.document_store import DocumentSnapshot
     from booster_lsp.lsp.server import BoosterLanguageServer
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,11 @@ def did_change(ls: BoosterLanguageServer, params: types.DidChangeTextDocumentPar
     if snapshot is None:
         log.warning("didChange for a document that is not open: %s", document.uri)
         return
+    changed(ls, snapshot)
+
+
+def changed(ls: BoosterLanguageServer, snapshot: DocumentSnapshot) -> None:
+    """After a change was applied (here, or by the stdin reader thread: server._change_directly)."""
     ls.speculative.schedule(snapshot)  # cancels pending work for the previous revision
     ls.diagnostics.schedule(snapshot, ls.booster.config.diagnostics_debounce_ms)
 
