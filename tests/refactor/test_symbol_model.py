@@ -182,3 +182,21 @@ def test_repeating_a_refactoring_does_not_pile_up_open_documents(booster):
     ours = [uri for uri in service._docs if uri.startswith("booster-refactor:")]
     assert len(ours) == 1  # the result's tree, once
     assert service.text(ours[0]) == results.pop().encode()
+
+
+def test_a_def_that_error_recovery_left_without_a_body_opens_no_scope(syntax):
+    """Found by the rename property test: `def f(...):` followed by an unindented line has no
+    body in the tree; the model of its statement must not fail on it, and every position
+    still either renames consistently or is refused."""
+    code = (b"def first_big(items, limit):\nfirst_big([1, 5, 20, 3], 4)\n    count = 0\n"
+            b"    for i in items:\n        count += 1\n    return count\n\nfirst_big([1, 2], 10)\n")
+    model = _model(syntax, "python", code, (0, code.index(b"\n")))
+    assert not [scope for scope in model.scopes if scope.kind == "function"]
+    lines = code.decode().split("\n")
+    for line, text in enumerate(lines, 1):
+        for column in range(1, len(text) + 2):
+            try:
+                renamed = rename(syntax, "python", code.decode(), None, "renamed_x", line, column)
+            except TransformationError:
+                continue
+            assert "renamed_x" in renamed and renamed.count("\n") == code.count(b"\n")

@@ -399,13 +399,21 @@ def build_python(text: bytes, captures: list) -> ScopeModel:
     calls: list[tuple[int, tuple[int, int]]] = []
     seen_regions: set[tuple[int, int]] = set()
     for m in matches.values():
+        # A match of a node that error recovery left without a part the pattern names (a
+        # `def` with no body in broken code, seen on trees edited incrementally) opens no scope.
         if "fn" in m:
+            if "fn.body" not in m or "fn.params" not in m:
+                continue
             s, e = m["fn.body"]
             regions.append((s, e, "function", 0, {"node": m["fn"], "params": m["fn.params"], "name": m.get("def")}))
         elif "class" in m:
+            if "class.body" not in m:
+                continue
             s, e = m["class.body"]
             regions.append((s, e, "class", 0, {"node": m["class"], "name": m.get("def")}))
         elif "lambda" in m:
+            if "lambda.body" not in m:
+                continue
             s, e = m["lambda.body"]
             if (s, e) in seen_regions:
                 if "lambda.params" in m:
@@ -418,8 +426,9 @@ def build_python(text: bytes, captures: list) -> ScopeModel:
         elif "comp" in m:
             s, e = m["comp"]
             regions.append((s, e, "comprehension", 0, {"node": m["comp"]}))
-            hs, he = m["comp.first"]
-            regions.append((hs, he, "hole", 1, {}))  # evaluated in the comprehension's parent
+            if "comp.first" in m:
+                hs, he = m["comp.first"]
+                regions.append((hs, he, "hole", 1, {}))  # evaluated in the comprehension's parent
         elif "call.callee" in m:
             calls.append((m["call.callee"][0], m["call.keyword"]))
     module = Scope(0, "module", 0, len(text), None, node_start=0, node_end=len(text))
