@@ -142,9 +142,11 @@ class RuffWorkspaceFormatProvider:
     what format-on-save and the language server's cache misses run.
 
     Ruff's own build is also 10 MB of WASM: compiling it takes ~6 s where ruff_fmt takes
-    0.6 s. When it has never been compiled on this machine (no artifact in the cache),
-    ruff_fmt is loaded first and formats while Ruff's own build compiles in a background
-    thread, so the first format-on-save after an install does not wait for the compiler.
+    0.6 s (``booster modules install`` compiles both). When it has never been compiled on
+    this machine (no artifact in the cache) and the process lives long enough
+    (``runtime.compile_in_background``: the language server), ruff_fmt is loaded first and
+    formats while Ruff's own build compiles in a background thread, so the first
+    format-on-save does not wait for the compiler.
     """
 
     used_wasm = True
@@ -166,7 +168,7 @@ class RuffWorkspaceFormatProvider:
         self._lock = threading.Lock()
         self.ready = threading.Event()  # set when Ruff's own build formats (tests wait on it)
         self.pool: InstancePool[Any] | None = None
-        if runtime.artifacts.is_compiled(spec.sha256) or self.range_spec is None:
+        if runtime.artifacts.is_compiled(spec.sha256) or self.range_spec is None or not runtime.compile_in_background:
             self._load(wasm_bytes)
         else:
             # ruff_fmt first: both compilations share wasmtime's compiler threads, and Ruff's

@@ -32,6 +32,7 @@ def start_booster() -> WASMBooster:
     """The server's booster (default settings until ``initialize`` brings the client's), its
     Python formatter loading in a thread."""
     booster = WASMBooster(BoosterConfig(), stats_path=True)
+    booster.runtime.compile_in_background = True  # a long-lived process: see WasmRuntime
     threading.Thread(target=_warm_up, args=(booster,), name="booster-early-warm-up", daemon=True).start()
     return booster
 

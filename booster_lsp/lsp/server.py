@@ -205,6 +205,7 @@ class BoosterLanguageServer(LanguageServer):
         super().__init__("booster-lsp", __version__, protocol_cls=BoosterProtocol)
         self.booster = booster or WASMBooster(BoosterConfig(), stats_path=True)
         self.booster.llm_by_default = False  # the LLM runs only in LLM code actions (codeAction/resolve)
+        self.booster.runtime.compile_in_background = True  # a long-lived process: see WasmRuntime
         # verify re-parses every formatted document: +2 ms (+140 %) on a 300-line file, over the
         # 20 % the hardening issue allows on the request path; `verify: true` turns it on.
         self.booster.verify_by_default = False

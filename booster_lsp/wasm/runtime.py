@@ -57,6 +57,11 @@ class WasmRuntime:
         self.engine = wasmtime.Engine(config)
         self.artifacts = CompiledModuleCache(self.engine, artifact_dir)
         self.ticks = 0  # epochs advanced so far (tests check that an idle runtime does not tick)
+        #: Long-lived processes (the language server) set it: a module that takes seconds to
+        #: compile may then be compiled in a background thread while a faster-compiling one
+        #: stands in (providers.RuffWorkspaceFormatProvider). A short-lived process would
+        #: exit before such a compilation ends, so by default modules compile when needed.
+        self.compile_in_background = False
         self._running = 0  # WASM calls (and instantiations) in progress, all threads
         self._running_lock = threading.Lock()
         self._busy = threading.Event()  # set while _running > 0

@@ -114,6 +114,7 @@ def test_both_ruff_builds_format_alike(booster: WASMBooster, options: dict):
 
 def test_python_formats_with_ruff_fmt_while_ruffs_own_build_compiles(tmp_path: Path):
     runtime = WasmRuntime(artifact_dir=tmp_path)  # a machine that has compiled nothing yet
+    runtime.compile_in_background = True  # as the language server runs it
     booster = WASMBooster(BoosterConfig(cache_enabled=False), runtime=runtime, stats_path=None)
     first = booster.transform_sync("x=1", "format", "python")
     # Ruff's own build takes ~6 s to compile, ruff_fmt 0.6 s: the first request does not wait.
