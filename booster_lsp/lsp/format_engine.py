@@ -7,9 +7,9 @@ formatting. Runs in a worker thread; never raises for bad input.
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring_ascii as encode_json_string
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
 
 from lsprotocol import types
 
@@ -25,23 +25,24 @@ from booster_lsp.text.positions import PositionCodec, PositionEncoding, Range
 
 @dataclass(frozen=True)
 class FormatOutcome:
-    """The edits of one formatting, kept as LSP JSON (``wire``): the formatting handlers
-    return them as they are, and speculative formatting pre-serializes them
-    (``result_json``). Building lsprotocol ``TextEdit`` objects and having cattrs
-    unstructure them again cost ~0.1 ms per 50 edits on every request; ``edits`` builds
-    them only for callers that need the objects (``booster.formatDocument``)."""
+    """The edits of one formatting, kept serialized as the ``result`` of a formatting
+    response (``result_json``): the formatting handlers and speculative formatting send it
+    as it is. Building lsprotocol ``TextEdit`` objects and having cattrs unstructure them
+    cost ~0.25 ms per 50 edits, dicts and ``json.dumps`` ~0.15 ms, formatting the JSON text
+    directly (``json_line_edits``) ~0.04 ms; ``edits`` builds the objects only for callers
+    that need them (``booster.formatDocument``)."""
 
-    wire: list[dict[str, Any]] | None  # None: the document could not be formatted
+    result_json: str | None  # None: the document could not be formatted
     message: str | None = None  # why not, for the user
     kind: str | None = None  # syntax | module | unsupported | config
 
     @property
     def ok(self) -> bool:
-        return self.wire is not None
+        return self.result_json is not None
 
     @cached_property
     def edits(self) -> list[types.TextEdit] | None:
-        if self.wire is None:
+        if self.result_json is None:
             return None
         return [
             types.TextEdit(
@@ -50,43 +51,35 @@ class FormatOutcome:
                 ),
                 new_text=edit["newText"],
             )
-            for edit in self.wire
+            for edit in json.loads(self.result_json)
         ]
-
-    @cached_property
-    def result_json(self) -> str:
-        """``wire`` serialized: the ``result`` member of a formatting response."""
-        return json.dumps(self.wire)
 
 
 class JsonResult(str):
-    """A request's result already serialized as JSON; BoosterProtocol writes it as it is.
-    pygls would otherwise have cattrs unstructure the result: ~0.3 ms for 50 edits as plain
-    dicts (its generic path), ~0.15 ms as lsprotocol objects, against ~0.08 ms for
-    json.dumps of the dicts."""
+    """A request's result already serialized as JSON; BoosterProtocol writes it as it is,
+    where pygls would have cattrs unstructure it."""
 
 
-def wire_line_edits(snapshot: DocumentSnapshot, encoding: PositionEncoding, edits: list[LineEdit]) -> list[dict[str, Any]]:
-    """LSP ``TextEdit`` JSON objects of edits between line starts: line ``n`` starts at
+#: One LSP ``TextEdit`` between line starts, as JSON (the new text through json's own
+#: string encoder).
+_EDIT_JSON = '{"range": {"start": {"line": %d, "character": 0}, "end": {"line": %d, "character": %d}}, "newText": %s}'
+
+
+def json_line_edits(snapshot: DocumentSnapshot, encoding: PositionEncoding, edits: list[LineEdit]) -> str:
+    """LSP ``TextEdit[]`` JSON of edits between line starts: line ``n`` starts at
     ``{line: n, character: 0}`` in every encoding. Only the end of a last line without a line
     break is a position to convert (text/positions); the line index is not built otherwise."""
     text = snapshot.text
     ends_open = bool(text) and text[-1] not in "\r\n"
     line_count = len(split_lines(text)) if ends_open else -1
-    result = []
+    parts = []
     for edit in edits:
         if edit.end_line == line_count:  # the end of a last line without a line break
             end_line, end_character = snapshot.codec(encoding).position(len(text))
         else:
             end_line, end_character = edit.end_line, 0
-        result.append({
-            "range": {
-                "start": {"line": edit.start_line, "character": 0},
-                "end": {"line": end_line, "character": end_character},
-            },
-            "newText": edit.new_text,
-        })
-    return result
+        parts.append(_EDIT_JSON % (edit.start_line, end_line, end_character, encode_json_string(edit.new_text)))
+    return "[" + ", ".join(parts) + "]"
 
 
 def format_snapshot(
@@ -120,7 +113,7 @@ def format_snapshot(
         start, end = codec.offsets(range_)
         first, last = snapshot.index.line_of(start), snapshot.index.line_of(end)
         edits = [edit for edit in edits if edit.start_line >= first and edit.end_line <= last + 1]
-    return FormatOutcome(wire_line_edits(snapshot, encoding, edits))
+    return FormatOutcome(json_line_edits(snapshot, encoding, edits))
 
 
 def document_edits(snapshot: DocumentSnapshot, new_text: str, encoding: PositionEncoding) -> list[types.TextEdit]:

@@ -78,16 +78,14 @@ class SpeculativeFormatter:
         entry.future.add_done_callback(lambda future: self._done(snapshot, entry, future))
 
     def _format(self, snapshot: DocumentSnapshot) -> FormatOutcome:
-        outcome = format_snapshot(self.server.booster, snapshot, self.server.features.position_encoding)
-        if outcome.ok:
-            outcome.result_json  # noqa: B018 - serialized here, in the worker, not when the request comes
-        return outcome
+        # the edits come serialized (format_engine): the request that follows only writes them
+        return format_snapshot(self.server.booster, snapshot, self.server.features.position_encoding)
 
     def _done(self, snapshot: DocumentSnapshot, entry: _Entry, future: asyncio.Future[FormatOutcome]) -> None:
         if not future.cancelled() and future.exception() is None:
             self.completed += 1
             outcome = future.result()
-            if outcome.ok and self._entries.get(snapshot.uri) is entry:
+            if outcome.result_json is not None and self._entries.get(snapshot.uri) is entry:
                 self._ready[snapshot.uri] = _Ready(snapshot, entry.generation, outcome.result_json)
             log.debug("speculative formatting of %s v%s ready", snapshot.uri, snapshot.version)
         elif not future.cancelled():

@@ -46,7 +46,7 @@ def answer(ls: BoosterLanguageServer, snapshot: DocumentSnapshot, outcome: Forma
     if not ls.documents.is_current(snapshot):
         log.info("%s changed while it was formatted: no edits", snapshot.uri)
         return JsonResult("[]")
-    if outcome.wire is None:
+    if outcome.result_json is None:
         if outcome.kind != "quarantined":  # while it rests, its failures are not repeated to the user
             ls.show_message(outcome.message or "cannot format", types.MessageType.Warning)
         return JsonResult("[]")

@@ -1,0 +1,35 @@
+"""Formatting edits are serialized by hand (format_engine.json_line_edits): the JSON must be
+what json.dumps of the same objects would decode to, for any text."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from booster_lsp.lsp.document_store import DocumentSnapshot
+from booster_lsp.lsp.format_engine import json_line_edits
+from booster_lsp.text.edits import LineEdit
+from booster_lsp.text.positions import PositionEncoding
+
+pytestmark = pytest.mark.unit
+
+
+@given(new_texts=st.lists(st.text(), min_size=1, max_size=5))
+def test_any_new_text_survives_the_round_trip(new_texts):
+    snapshot = DocumentSnapshot("file:///a.py", "python", 1, "".join(f"line {n}\n" for n in range(10)))
+    edits = [LineEdit(n, n + 1, text) for n, text in enumerate(new_texts)]
+    decoded = json.loads(json_line_edits(snapshot, PositionEncoding.UTF16, edits))
+    assert decoded == [
+        {"range": {"start": {"line": n, "character": 0}, "end": {"line": n + 1, "character": 0}}, "newText": text}
+        for n, text in enumerate(new_texts)
+    ]
+
+
+@pytest.mark.parametrize(("encoding", "character"), [(PositionEncoding.UTF16, 6), (PositionEncoding.UTF8, 8)])
+def test_the_end_of_an_unterminated_last_line_is_counted_in_the_encoding(encoding, character):
+    snapshot = DocumentSnapshot("file:///a.py", "python", 1, "x = 1\ny='😀'")
+    [edit] = json.loads(json_line_edits(snapshot, encoding, [LineEdit(1, 2, 'y = "😀"\n')]))
+    assert edit["range"]["end"] == {"line": 1, "character": character}
