@@ -166,6 +166,7 @@ class RuffWorkspaceFormatProvider:
         self._glue = glue
         self._ruff_fmt: RuffFormatProvider | None = None
         self._lock = threading.Lock()
+        self._memo: dict[tuple[int, str], tuple[BoosterConfig, dict[str, Any], str]] = {}
         self.ready = threading.Event()  # set when Ruff's own build formats (tests wait on it)
         self.pool: InstancePool[Any] | None = None
         if runtime.artifacts.is_compiled(spec.sha256) or self.range_spec is None or not runtime.compile_in_background:
@@ -200,9 +201,26 @@ class RuffWorkspaceFormatProvider:
 
     def workspace_options(self, request: FormatRequest) -> dict[str, Any]:
         """BoosterConfig as ruff.toml keys; only those differing from Ruff's defaults."""
+        return self._options(request)[0]
+
+    def _options(self, request: FormatRequest) -> tuple[dict[str, Any], str]:
+        """(options, their key), once per settings object and line ending: asked twice per
+        request (the cache key, the call), on the language server's every cache miss."""
         config = request.config
-        python = config.python
         ending = detect_line_ending(request.text) if config.line_ending == "auto" else config.line_ending
+        memo_key = (id(config), ending)
+        memo = self._memo.get(memo_key)
+        if memo is not None and memo[0] is config:  # the object itself: an id may be reused
+            return memo[1], memo[2]
+        options = self._build_options(config, ending)
+        key = json.dumps(options, sort_keys=True)
+        if len(self._memo) >= 16:
+            self._memo.clear()
+        self._memo[memo_key] = (config, options, key)
+        return options, key
+
+    def _build_options(self, config: BoosterConfig, ending: str) -> dict[str, Any]:
+        python = config.python
         formatter: dict[str, Any] = {
             "quote-style": python.quote_style,
             "skip-magic-trailing-comma": python.magic_trailing_comma == "ignore",
@@ -231,14 +249,13 @@ class RuffWorkspaceFormatProvider:
     }
 
     def options_key(self, request: FormatRequest) -> str:
-        return json.dumps(self.workspace_options(request), sort_keys=True)
+        return self._options(request)[1]
 
     def format(self, request: FormatRequest) -> FormatOutput:
         pool = self.pool
         if request.byte_range is not None or pool is None:
             return self._ranges().format(request)
-        options = self.workspace_options(request)
-        key = json.dumps(options, sort_keys=True)
+        options, key = self._options(request)
         return FormatOutput(pool.run(lambda ruff: ruff.format(request.text, options, key)), self.provider)
 
     def _ranges(self) -> "RuffFormatProvider":
