@@ -168,3 +168,34 @@ def test_the_epoch_ticks_only_while_wasm_runs():
         assert runtime.ticks <= settled + 1  # at most the tick that was under way
     finally:
         runtime.close()
+
+
+NUMBERS_MODULE = """
+(module
+  (global $g (mut externref) (ref.null extern))
+  (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+  (func (export "wide") (param i64) (result i64) (i64.mul (local.get 0) (i64.const 3)))
+  (func (export "half") (param f64 f32) (result f64) (f64.add (f64.div (local.get 0) (f64.const 2))
+                                                          (f64.promote_f32 (local.get 1))))
+  (func (export "pair") (param i32) (result i32 i32) (local.get 0) (i32.sub (i32.const 0) (local.get 0)))
+  (func (export "nothing"))
+  (func (export "keep") (param externref) (global.set $g (local.get 0)))
+  (func (export "boom") (result i32) unreachable)
+)
+"""
+
+
+def test_calls_give_what_wasmtime_py_gives_and_traps_still_become_errors():
+    """Sandbox.call takes a faster path for exports of numbers only (runtime._NumericCall);
+    values, multiple results, wrapping, other types and traps must be as with Func.__call__."""
+    sandbox = WasmRuntime().module_from_wat("numbers", NUMBERS_MODULE).instantiate(Limits())
+    cases = [("add", 2, 40), ("add", 2**31 - 1, 1), ("add", -5, 3), ("wide", 2**40), ("half", 5.0, 0.25),
+             ("pair", 7), ("nothing",)]
+    for name, *args in cases:
+        assert sandbox.call(name, *args) == sandbox.func(name)(sandbox.store, *args), name
+    assert sandbox.call("add", 2**31 - 1, 1) == -(2**31)  # i32 wraps, as in wasmtime-py
+    assert sandbox.call("pair", 7) == [7, -7]
+    assert sandbox.call("keep", {"a": 1}) is None  # a reference: wasmtime-py's own conversion
+    with pytest.raises(TransformationError, match="trapped"):
+        sandbox.call("boom")
+    assert sandbox.broken
