@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Callable, TypeVar
 
 from booster_lsp._importing import imports_without_gc
-from booster_lsp.lsp.startup import import_lsprotocol_types
+from booster_lsp.lsp.startup import cache_cattrs_code, import_lsprotocol_types
 
 with imports_without_gc():
     import_lsprotocol_types()  # before anything imports lsprotocol: attrs' code from the cache
@@ -393,6 +393,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None, booster: WASMBooster | None = None) -> int:
     args = build_parser().parse_args(argv)
     configure_logging(args.log_level or "info")
+    cache_cattrs_code()
     server = BoosterLanguageServer(booster, log_level=args.log_level)
     if args.tcp:
         server.start_tcp(args.host, args.port)

@@ -83,3 +83,46 @@ def test_a_cache_directory_that_cannot_exist_still_starts(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a directory")
     assert _start(blocker / "cache") == expected
+
+
+#: structures initialize's params and unstructures a result through pygls' converter, with
+#: cattrs' generated code cached (lsp/startup.py: cache_cattrs_code) or not
+CATTRS_PROBE = """
+import json, sys
+from booster_lsp.lsp.startup import cache_cattrs_code, import_lsprotocol_types
+import_lsprotocol_types()
+if sys.argv[1] == "cached":
+    cache_cattrs_code()
+from lsprotocol import types
+from pygls.protocol import default_converter
+converter = default_converter()
+params = converter.structure({"processId": 7, "rootUri": "file:///w", "capabilities": {
+    "general": {"positionEncodings": ["utf-8"]}, "textDocument": {"formatting": {"dynamicRegistration": True}}}},
+    types.InitializeParams)
+edits = [types.TextEdit(types.Range(types.Position(0, 0), types.Position(1, 0)), "x = 1\\n")]
+print(json.dumps({"params": repr(params), "edits": converter.unstructure(edits)}))
+"""
+
+
+def _cattrs_start(cache: Path, mode: str) -> dict:
+    env = {**os.environ, "BOOSTER_CACHE_DIR": str(cache)}
+    done = subprocess.run([sys.executable, "-c", CATTRS_PROBE, mode], capture_output=True, text=True, env=env,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_cattrs_generated_code_is_cached_at_exit_and_reused(tmp_path):
+    from booster_lsp.lsp.startup import CATTRS_CACHE_NAME
+
+    expected = _cattrs_start(tmp_path / "plain", "plain")
+    assert not (tmp_path / "plain" / CATTRS_CACHE_NAME).exists()
+    first = _cattrs_start(tmp_path, "cached")
+    cache = tmp_path / CATTRS_CACHE_NAME
+    assert cache.is_file() and cache.stat().st_size > 10_000
+    written = cache.stat().st_mtime_ns
+    assert _cattrs_start(tmp_path, "cached") == first == expected
+    assert cache.stat().st_mtime_ns == written  # all from the cache: nothing new to write
+    cache.write_bytes(b"\x00 not marshal data")
+    assert _cattrs_start(tmp_path, "cached") == expected  # a corrupt cache: compiled as usual
+    assert cache.stat().st_size > 10_000
