@@ -20,7 +20,7 @@ from booster_lsp.lsp.convert import lsp_text_edits
 from booster_lsp.lsp.document_store import DocumentSnapshot
 from booster_lsp.text.edits import LineEdit, keep_line_endings, line_edits, minimal_edits
 from booster_lsp.text.line_index import split_lines
-from booster_lsp.text.positions import PositionCodec, PositionEncoding, Range
+from booster_lsp.text.positions import PositionEncoding, Range
 
 
 @dataclass(frozen=True)
