@@ -371,9 +371,7 @@ class RuffLintProvider(WasmModuleProvider):
         from booster_lsp.wasm.abi.bindgen_externref import RuffWorkspace
 
         super().__init__(spec, registry, runtime, config)
-        glue = registry.glue_path(spec)
-        if glue is None or not glue.is_file():
-            raise TransformationError(f"module {spec.name} lacks its JS glue file", module=spec.name)
+        glue = registry.required_glue(spec)
         limits = Limits(deadline_ms=max(config.deadline_ms, 5000), memory_bytes=config.memory_limit_mb * 1024 * 1024)
         self.pool = InstancePool(spec.name, lambda: RuffWorkspace(self.module, limits, glue), config.instances_per_module)
 

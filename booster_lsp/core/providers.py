@@ -154,9 +154,7 @@ class RuffWorkspaceFormatProvider:
 
     def __init__(self, spec: ModuleSpec, registry: ModuleRegistry, runtime: WasmRuntime, config: BoosterConfig) -> None:
         wasm_bytes = registry.load_bytes(spec)  # verified now: a missing module fails here, clearly
-        glue = registry.glue_path(spec)
-        if glue is None or not glue.is_file():
-            raise TransformationError(f"module {spec.name} lacks its JS glue file", module=spec.name)
+        glue = registry.required_glue(spec)
         self.spec, self._registry, self._runtime, self._config = spec, registry, runtime, config
         self.provider = spec.provider
         self.limits = _limits(config)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from booster_lsp.config import CHECKOUT_ROOT, PACKAGE_ROOT
-from booster_lsp.errors import BoosterError, WASMModuleNotFound
+from booster_lsp.errors import BoosterError, TransformationError, WASMModuleNotFound
 
 LOCK_NAME = "modules.lock"
 SYNTAX_MODULE = "booster-syntax"
@@ -154,6 +154,13 @@ class ModuleRegistry:
 
     def glue_path(self, spec: ModuleSpec) -> Path | None:
         return self.wasm_dir / f"{spec.name}.js" if spec.glue else None
+
+    def required_glue(self, spec: ModuleSpec) -> Path:
+        """The JS glue file of a module whose ABI cannot work without it."""
+        glue = self.glue_path(spec)
+        if glue is None or not glue.is_file():
+            raise TransformationError(f"module {spec.name} lacks its JS glue file", module=spec.name)
+        return glue
 
     def status(self, spec: ModuleSpec) -> ModuleStatus:
         path = self.wasm_path(spec)
