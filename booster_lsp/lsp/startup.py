@@ -45,16 +45,10 @@ def import_lsprotocol_types() -> None:
     path = _cache_path()
     codes = _load(path) if path is not None else {}
     added: dict[bytes, bytes] = {}
+    compile_cached = _cached_compiler(codes, added)
 
     def compile_and_eval(script: str, globs: Any, locs: Any = None, filename: str = "") -> None:
-        key = hashlib.blake2b(f"{filename}\0{script}".encode(), digest_size=16).digest()
-        cached = codes.get(key)
-        if cached is not None:
-            code = marshal.loads(cached)
-        else:
-            code = compile(script, filename, "exec")
-            added[key] = marshal.dumps(code)
-        eval(code, globs, locs)  # noqa: S307 - what attrs itself does with the code
+        eval(compile_cached(script, filename), globs, locs)  # noqa: S307 - what attrs itself does with the code
 
     attrs_make._compile_and_eval = compile_and_eval
     try:
@@ -63,6 +57,22 @@ def import_lsprotocol_types() -> None:
         attrs_make._compile_and_eval = original
     if added and path is not None:
         _save(path, {**codes, **added})
+
+
+def _cached_compiler(codes: dict[bytes, bytes], added: dict[bytes, bytes]) -> Any:
+    """``compile(source, filename, "exec")`` answered from ``codes`` (key: a hash of file name
+    and source, value: the marshalled code); what had to be compiled is put in ``added``."""
+
+    def compile_cached(source: str, filename: str) -> Any:
+        key = hashlib.blake2b(f"{filename}\0{source}".encode(), digest_size=16).digest()
+        cached = codes.get(key)
+        if cached is not None:
+            return marshal.loads(cached)
+        code = compile(source, filename, "exec")
+        added[key] = marshal.dumps(code)
+        return code
+
+    return compile_cached
 
 
 #: cattrs' generated (un)structure functions, cached the same way (cache_cattrs_code).
@@ -87,17 +97,12 @@ def cache_cattrs_code() -> None:
         return
     codes = _load(path)
     added: dict[bytes, bytes] = {}
+    compile_cached = _cached_compiler(codes, added)
 
     def cached_compile(source: Any, filename: Any, mode: str, *args: Any, **kwargs: Any) -> Any:
         if mode != "exec" or args or kwargs or not isinstance(source, str) or not isinstance(filename, str):
             return compile(source, filename, mode, *args, **kwargs)
-        key = hashlib.blake2b(f"{filename}\0{source}".encode(), digest_size=16).digest()
-        cached = codes.get(key)
-        if cached is not None:
-            return marshal.loads(cached)
-        code = compile(source, filename, mode)
-        added[key] = marshal.dumps(code)
-        return code
+        return compile_cached(source, filename)
 
     generated.compile = cached_compile  # type: ignore[attr-defined]
     atexit.register(lambda: added and _save(path, {**codes, **added}))
