@@ -23,7 +23,8 @@ from booster_lsp.wasm.artifacts import CompiledModuleCache
 
 log = logging.getLogger(__name__)
 
-#: How often the ticker thread advances the engine epoch. Deadlines are rounded up to it.
+#: How often the ticker thread advances the engine epoch. A call gets its whole deadline,
+#: rounded up to a tick, and at most one tick more.
 EPOCH_TICK_S = 0.005
 #: wasmtime's default stack is fine for tree-sitter; Ruff's parser recurses deeply on
 #: nested expressions, so keep the 1 MiB dprint chose (it may not exceed the async stack size).
@@ -43,7 +44,10 @@ class Limits:
 
     @property
     def deadline_ticks(self) -> int:
-        return max(1, math.ceil(self.deadline_ms / 1000 / EPOCH_TICK_S))
+        # One tick more than the deadline holds: a call may start just before the ticker's
+        # next increment, which would otherwise take a whole tick off its budget (a 5 ms
+        # deadline trapped calls of any length from 0 to 5 ms).
+        return math.ceil(self.deadline_ms / 1000 / EPOCH_TICK_S) + 1
 
 
 class WasmRuntime:

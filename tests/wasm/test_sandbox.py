@@ -170,6 +170,26 @@ def test_the_epoch_ticks_only_while_wasm_runs():
         runtime.close()
 
 
+def test_a_call_gets_its_whole_deadline():
+    """A deadline is a lower bound on the time a call may run: a call that starts just
+    before the ticker's next increment still gets all of it (a 5 ms deadline used to trap
+    such calls after anything from 0 to 5 ms)."""
+    import time
+
+    runtime = WasmRuntime()
+    try:
+        sandbox = runtime.module_from_wat("spin", LOOP_MODULE).instantiate(Limits(deadline_ms=5))
+        for _ in range(30):
+            time.sleep(0.0017)  # calls start at different points of the ticker's period
+            started = time.perf_counter()
+            with pytest.raises(TransformationError, match="exceeded its deadline of 5 ms"):
+                sandbox.call("spin")
+            assert time.perf_counter() - started >= 0.005
+            sandbox = runtime.module_from_wat("spin", LOOP_MODULE).instantiate(Limits(deadline_ms=5))
+    finally:
+        runtime.close()
+
+
 NUMBERS_MODULE = """
 (module
   (global $g (mut externref) (ref.null extern))
