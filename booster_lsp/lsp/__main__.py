@@ -1,37 +1,57 @@
 """``booster-lsp`` and ``python -m booster_lsp.lsp``: the language server.
 
-Start-up order: the core, imported with the package, is all that loading the Python
-formatter needs, so a thread loads it (reads, verifies and deserializes Ruff's 10 MB
-module: ~15 ms, nearly all outside the GIL) while pygls, lsprotocol and the handlers are
-imported (~150 ms of Python). Instantiating it is Python work (hundreds of host imports to
-define) that would only compete with the imports for the GIL, so it is left to the warm-up
-at ``initialize``. Measured on the benchmark VM, spawn -> first formatting response,
+``main`` imports nothing heavy: with ``--fork-server`` it hands the session to a fork
+server (lsp/fork_server.py) and only falls back to ``serve`` when none can take it.
+
+Start-up order in ``serve``: the core is all that loading the Python formatter needs, so
+a thread loads it (reads, verifies and deserializes Ruff's 10 MB module: ~15 ms, nearly
+all outside the GIL) while pygls, lsprotocol and the handlers are imported (~150 ms of
+Python). Instantiating it is Python work (hundreds of host imports to define) that would
+only compete with the imports for the GIL, so it is left to the warm-up at
+``initialize``. Measured on the benchmark VM, spawn -> first formatting response,
 interleaved runs: 386 ms with this, 400 ms without the thread, 386-402 ms when the thread
 also instantiates. With ``--version`` or ``--help`` nothing is loaded.
 """
 
 from __future__ import annotations
 
-import logging
 import sys
-import threading
 
-from booster_lsp import BoosterConfig, WASMBooster
+TYPE_CHECKING = False  # without importing typing: the launcher's imports stay minimal
+if TYPE_CHECKING:
+    from booster_lsp import WASMBooster
 
-log = logging.getLogger("booster_lsp.lsp")
+FORK_SERVER_FLAG = "--fork-server"
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    booster = None if {"-h", "--help", "--version"} & set(argv) else start_booster()
-    from booster_lsp.lsp.server import main as serve
+    if FORK_SERVER_FLAG in argv:
+        argv = [arg for arg in argv if arg != FORK_SERVER_FLAG]
+        if not {"-h", "--help", "--version", "--tcp"} & set(argv):
+            from booster_lsp.lsp.fork_server import launch
 
-    return serve(argv, booster)
+            code = launch(argv)
+            if code is not None:
+                return code
+    return serve(argv)
+
+
+def serve(argv: list[str]) -> int:
+    """The language server in this process."""
+    booster = None if {"-h", "--help", "--version"} & set(argv) else start_booster()
+    from booster_lsp.lsp.server import main as serve_lsp
+
+    return serve_lsp(argv, booster)
 
 
 def start_booster() -> WASMBooster:
     """The server's booster (default settings until ``initialize`` brings the client's), its
     Python formatter's module loading in a thread."""
+    import threading
+
+    from booster_lsp import BoosterConfig, WASMBooster
+
     booster = WASMBooster(BoosterConfig(), stats_path=True)
     booster.runtime.compile_in_background = True  # a long-lived process: see WasmRuntime
     threading.Thread(target=_load, args=(booster,), name="booster-early-load", daemon=True).start()
@@ -42,7 +62,9 @@ def _load(booster: WASMBooster) -> None:
     try:
         booster.format_provider("python")  # the module; instances come with initialize's warm-up
     except Exception as error:  # noqa: BLE001 - reported when a request needs the module
-        log.debug("early module load failed: %s", error)
+        import logging
+
+        logging.getLogger("booster_lsp.lsp").debug("early module load failed: %s", error)
 
 
 if __name__ == "__main__":

@@ -7,23 +7,25 @@ Handlers live in ``lsp/handlers``; shared machinery in ``document_store``,
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import inspect
-import json
-import logging
-import sys
-import threading
-from contextvars import ContextVar
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, BinaryIO, Callable, TypeVar
-
 from booster_lsp._importing import imports_without_gc
-from booster_lsp.lsp.startup import cache_cattrs_code, import_lsprotocol_types
 
+# every import of the server without the cyclic collector (booster_lsp/_importing.py)
 with imports_without_gc():
+    import argparse
+    import asyncio
+    import inspect
+    import json
+    import logging
+    import sys
+    import threading
+    from contextvars import ContextVar
+    from concurrent.futures import Future, ThreadPoolExecutor
+    from dataclasses import dataclass
+    from pathlib import Path
+    from typing import Any, BinaryIO, Callable, TypeVar
+
+    from booster_lsp.lsp.startup import cache_cattrs_code, converter_factory, import_lsprotocol_types
+
     import_lsprotocol_types()  # before anything imports lsprotocol: attrs' code from the cache
     from lsprotocol import types
     from pygls.io_ import run_async
@@ -202,7 +204,7 @@ class BoosterProtocol(LanguageServerProtocol):
 
 class BoosterLanguageServer(LanguageServer):
     def __init__(self, booster: WASMBooster | None = None, *, log_level: str | None = None) -> None:
-        super().__init__("booster-lsp", __version__, protocol_cls=BoosterProtocol)
+        super().__init__("booster-lsp", __version__, protocol_cls=BoosterProtocol, converter_factory=converter_factory)
         self.booster = booster or WASMBooster(BoosterConfig(), stats_path=True)
         self.booster.llm_by_default = False  # the LLM runs only in LLM code actions (codeAction/resolve)
         self.booster.runtime.compile_in_background = True  # a long-lived process: see WasmRuntime
@@ -386,6 +388,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1", help="TCP host (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=2087, help="TCP port (default 2087)")
     parser.add_argument("--log-level", choices=["debug", "info", "warning", "error"], help="log level (stderr)")
+    parser.add_argument(
+        "--fork-server", action="store_true",
+        help="start in ~50 ms: run in a fork of a background process that has imported the server already "
+        "(started by the first such launch; see docs/lsp.md)",
+    )
     parser.add_argument("--version", action="version", version=f"booster-lsp {__version__}")
     return parser
 
