@@ -28,7 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if FORK_SERVER_FLAG in argv:
         argv = [arg for arg in argv if arg != FORK_SERVER_FLAG]
-        if not {"-h", "--help", "--version", "--tcp"} & set(argv):
+        # Linux only (SO_PEERCRED; fork is unsafe with macOS' frameworks): elsewhere ignored
+        if sys.platform == "linux" and not {"-h", "--help", "--version", "--tcp"} & set(argv):
             from booster_lsp.lsp.fork_server import launch
 
             code = launch(argv)
