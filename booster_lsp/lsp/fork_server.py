@@ -8,8 +8,8 @@ command is a small launcher instead:
 1. it connects to this user's fork server, a background process that has done those
    imports once (a Unix socket in a 0700 directory; one fork server per interpreter and
    install of booster_lsp);
-2. it passes its stdin, stdout and stderr (SCM_RIGHTS), its arguments, working directory
-   and environment;
+2. it passes its arguments, working directory and environment, and once the fork server
+   has answered, its stdin, stdout and stderr (SCM_RIGHTS);
 3. the fork server forks; the child takes over those file descriptors, directory and
    environment and runs the ordinary language server (``lsp.__main__.serve``), so every
    editor session is still a process of its own;
@@ -48,6 +48,11 @@ DEFAULT_IDLE_S = 1800.0
 #: wait this long, not to compete with that session's start for the machine's cores.
 START_DELAY_S = 1.0
 _STDIO = (0, 1, 2)
+#: How long a launcher waits for a fork server to take its session before serving it itself.
+HANDOVER_TIMEOUT_S = 5.0
+#: A fork server drops a connection whose request has not arrived in this time (a launcher
+#: sends it at once), so one hung peer does not hold up the launchers queued behind it.
+REQUEST_TIMEOUT_S = 1.0
 _MAX_MESSAGE = 1 << 24
 
 
@@ -74,13 +79,14 @@ def _private_dir(path: str) -> None:
         raise PermissionError(f"{directory} is not a private directory of this user")
 
 
-def _send(connection, message: dict, fds: tuple[int, ...] = ()) -> None:
+def _send(connection, message: dict) -> None:
     data = marshal.dumps(message)
-    payload = len(data).to_bytes(4, "big") + data
-    if fds:
-        rights = [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, array.array("i", fds))]
-        payload = payload[connection.sendmsg([payload], rights) :]
-    connection.sendall(payload)
+    connection.sendall(len(data).to_bytes(4, "big") + data)
+
+
+def _send_stdio(connection) -> None:
+    """This process' stdin, stdout and stderr, with one byte (SCM_RIGHTS)."""
+    connection.sendmsg([b"\0"], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, array.array("i", _STDIO))])
 
 
 def _receive(connection) -> dict | None:
@@ -90,7 +96,10 @@ def _receive(connection) -> dict | None:
         return None
     length = int.from_bytes(header, "big")
     data = _exactly(connection, length) if length <= _MAX_MESSAGE else None
-    message = marshal.loads(data) if data is not None else None
+    try:
+        message = marshal.loads(data) if data is not None else None
+    except (ValueError, EOFError, TypeError):  # not marshal's bytes
+        return None
     return message if isinstance(message, dict) else None
 
 
@@ -111,16 +120,27 @@ def launch(argv: list[str]) -> int | None:
     is started in the background for the next one)."""
     path = socket_path()
     connection = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+    connection.settimeout(HANDOVER_TIMEOUT_S)
     try:
         connection.connect(path)
-        _send(connection, {"argv": argv, "cwd": os.getcwd(), "env": dict(os.environ)}, _STDIO)
+        _send(connection, {"argv": argv, "cwd": os.getcwd(), "env": dict(os.environ)})
+        # the stdio only to a fork server that answers: one that accepts nothing would hold
+        # the editor's pipes open (unread in its socket's queue) after this session ends
         answer = _receive(connection)
+        if answer is not None and answer.get("ready"):
+            _send_stdio(connection)
+            answer = _receive(connection)
+        if answer is not None and "pid" in answer:
+            # the child serves only after this: a launcher that gave up (timeout) and serves
+            # the session itself never shares its stdio with a late child
+            _send(connection, {"go": True})
     except (OSError, ValueError, EOFError, TypeError):
         answer = None
     if answer is None or "pid" not in answer:
         connection.close()
         start_in_background(path)
         return None
+    connection.settimeout(None)
     return _wait_for_child(connection, answer["pid"])
 
 
@@ -209,15 +229,21 @@ def serve(path: str) -> int:
                 connection, _ = listener.accept()
             except socket.timeout:
                 return 0
-            connection.settimeout(None)
+            connection.settimeout(REQUEST_TIMEOUT_S)
             with connection:
-                request, fds = _receive_request(connection)
-                if request is None:
+                try:
+                    request = _receive_request(connection)
+                    if request is None:
+                        continue
+                    if code_stamp() != stamp:
+                        _send(connection, {"stale": True})
+                        return 0
+                    _send(connection, {"ready": True})
+                    fds = _receive_stdio(connection)
+                except (OSError, ValueError, EOFError, TypeError):  # a bad or hung peer: next
                     continue
-                if code_stamp() != stamp:
-                    _close(fds)
-                    _send(connection, {"stale": True})
-                    return 0
+                if fds is None:
+                    continue
                 if os.fork() == 0:
                     listener.close()
                     os.close(lock)
@@ -233,27 +259,28 @@ def serve(path: str) -> int:
         os.close(lock)
 
 
-def _receive_request(connection) -> tuple[dict | None, list[int]]:
-    """The launcher's request with its three file descriptors, if it is this user's."""
+def _receive_request(connection) -> dict | None:
+    """The launcher's request, if it is this user's and well formed."""
     import socket
     import struct
 
     _pid, uid, _gid = struct.unpack("3i", connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))
-    data, fds, _flags, _address = socket.recv_fds(connection, 1 << 16, len(_STDIO))
-    if uid != os.getuid() or len(fds) != len(_STDIO) or len(data) < 4:
-        _close(fds)
-        return None, []
-    length = int.from_bytes(data[:4], "big")
-    rest = _exactly(connection, 4 + length - len(data)) if length <= _MAX_MESSAGE else None
-    if rest is None:
-        _close(fds)
-        return None, []
-    request = marshal.loads(data[4:] + rest)
+    request = _receive(connection) if uid == os.getuid() else None
     keys = {"argv": list, "cwd": str, "env": dict}
-    if not isinstance(request, dict) or any(not isinstance(request.get(k), t) for k, t in keys.items()):
+    if request is None or any(not isinstance(request.get(key), kind) for key, kind in keys.items()):
+        return None
+    return request
+
+
+def _receive_stdio(connection) -> list[int] | None:
+    """The launcher's stdin, stdout and stderr; None (and any descriptors closed) otherwise."""
+    import socket
+
+    data, fds, _flags, _address = socket.recv_fds(connection, 1, len(_STDIO))
+    if data != b"\0" or len(fds) != len(_STDIO):
         _close(fds)
-        return None, []
-    return request, fds
+        return None
+    return fds
 
 
 def _close(fds: list[int]) -> None:
@@ -288,7 +315,14 @@ def _child(connection, request: dict, fds: list[int]) -> int:
     os.environ.clear()
     os.environ.update(request["env"])
     sys.argv = ["booster-lsp", *request["argv"]]
-    _send(connection, {"pid": os.getpid()})
+    try:
+        _send(connection, {"pid": os.getpid()})
+        go = _receive(connection)
+    except (OSError, ValueError, EOFError, TypeError):
+        go = None
+    if go is None or not go.get("go"):
+        return 0  # the launcher gave up and serves its session itself
+    connection.settimeout(None)
     threading.Thread(target=_exit_with_launcher, args=(connection,), name="launcher-watch", daemon=True).start()
     code = 1
     try:

@@ -347,8 +347,11 @@ class BoosterLanguageServer(LanguageServer):
         self.event_loop.call_soon_threadsafe(self._answer_on_loop, msg_id, snapshot, outcome)
 
     def _answer_on_loop(self, msg_id: Any, snapshot: DocumentSnapshot, outcome: FormatOutcome) -> None:
-        self.protocol.send_result_json(msg_id, formatting.answer(self, snapshot, outcome))
+        result = formatting.answer(self, snapshot, outcome)  # shows why it could not format
+        # notices (a module just quarantined) before the answer, after that message: a client
+        # looking at its messages once the answer is in sees them all, in that order
         self._show_notices()
+        self.protocol.send_result_json(msg_id, result)
 
     # ------------------------------------------------------------------ services for handlers
     def request_snapshot(self, uri: str) -> DocumentSnapshot | None:

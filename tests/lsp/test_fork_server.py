@@ -186,14 +186,44 @@ async def test_sigterm_to_the_launcher_reaches_the_session(env):
 
 
 async def test_garbage_on_the_socket_does_not_stop_the_fork_server(env):
+    import marshal
+
     server = await started_fork_server(env)
+    path = str(socket_path(env))
+    bad_requests = [marshal.dumps(["not", "a", "dict"]), marshal.dumps({"argv": "x", "cwd": 1, "env": {}}), b"\xffgarbage"]
     for garbage in (b"", b"\xff\xff\xff\xff", b"\x00\x00\x00\x05hello"):
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
-            connection.connect(str(socket_path(env)))
+            connection.connect(path)
             connection.sendall(garbage)
-    async with launched(env) as client:
-        assert len(children(server)) == 1
-        assert await formatted(client, "z  =  3\n") == "z = 3\n"
+    with open(os.devnull, "rb") as null:  # with file descriptors, as a launcher sends them
+        for body in bad_requests:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+                connection.connect(path)
+                socket.send_fds(connection, [len(body).to_bytes(4, "big") + body], [null.fileno()] * 3)
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:  # a request, then no stdio
+        connection.connect(path)
+        request = marshal.dumps({"argv": [], "cwd": "/", "env": {}})
+        connection.sendall(len(request).to_bytes(4, "big") + request)
+        connection.recv(64)  # ready
+        connection.sendall(b"\0")
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as hung:  # connects, says nothing
+        hung.connect(path)
+        async with launched(env) as client:
+            assert len(children(server)) == 1
+            assert await formatted(client, "z  =  3\n") == "z = 3\n"
+    assert alive(server)
+
+
+async def test_a_fork_server_that_does_not_answer_is_not_waited_for(env):
+    """Something listens on the socket but never answers: after HANDOVER_TIMEOUT_S the
+    launcher serves its session itself."""
+    path = socket_path(env)
+    path.parent.mkdir(mode=0o700)
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as silent:
+        silent.bind(str(path))
+        silent.listen(4)
+        async with launched(env) as client:
+            assert await formatted(client, "v  =  5\n") == "v = 5\n"
 
 
 def test_an_idle_fork_server_exits_and_removes_its_socket(env):
