@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -191,7 +192,12 @@ def cold_fork_server(command: list[str], text: str, runs: int) -> list[float]:
         try:
             return cold(command, text, runs, env)
         finally:
-            subprocess.run(["pkill", "-f", f"booster_lsp.lsp.fork_server {runtime}"], check=False)
+            for entry in Path("/proc").iterdir():  # the fork server: its socket is under runtime
+                try:
+                    if entry.name.isdigit() and runtime.encode() in (entry / "cmdline").read_bytes():
+                        os.kill(int(entry.name), signal.SIGTERM)
+                except OSError:
+                    pass
 
 
 def module_time(text: str, runs: int, make) -> tuple[list[float], str]:

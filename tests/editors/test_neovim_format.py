@@ -43,10 +43,7 @@ def neovim() -> str:
     return path
 
 
-@pytest.mark.parametrize("line_ending", ["\n", "\r\n"])
-def test_neovim_formats_and_writes_the_file(tmp_path: Path, line_ending: str) -> None:
-    source = tmp_path / "messy.py"
-    source.write_bytes(MESSY.replace("\n", line_ending).encode("utf-8"))
+def format_in_neovim(tmp_path: Path, source: Path, command: list[str], **extra_env: str) -> None:
     env = {
         "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin",
         "HOME": str(tmp_path),  # no user config or shada
@@ -54,7 +51,8 @@ def test_neovim_formats_and_writes_the_file(tmp_path: Path, line_ending: str) ->
         "XDG_DATA_HOME": str(tmp_path / "data"),
         "XDG_STATE_HOME": str(tmp_path / "state"),
         "XDG_CACHE_HOME": str(Path.home() / ".cache"),  # share the compiled-module cache
-        "BOOSTER_LSP_CMD": json.dumps([sys.executable, "-m", "booster_lsp.lsp"]),
+        "BOOSTER_LSP_CMD": json.dumps(command),
+        **extra_env,
     }
     done = subprocess.run(
         [neovim(), "--headless", "--clean", "-n", str(source), "-c", f"luafile {HERE / 'nvim_format.lua'}"],
@@ -65,4 +63,43 @@ def test_neovim_formats_and_writes_the_file(tmp_path: Path, line_ending: str) ->
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("line_ending", ["\n", "\r\n"])
+def test_neovim_formats_and_writes_the_file(tmp_path: Path, line_ending: str) -> None:
+    source = tmp_path / "messy.py"
+    source.write_bytes(MESSY.replace("\n", line_ending).encode("utf-8"))
+    format_in_neovim(tmp_path, source, [sys.executable, "-m", "booster_lsp.lsp"])
     assert source.read_bytes().decode("utf-8") == FORMATTED.replace("\n", line_ending)
+
+
+def test_neovim_formats_through_the_fork_server(tmp_path: Path) -> None:
+    """``--fork-server``: the first Neovim's server serves itself and starts the fork server;
+    the second Neovim's session is a fork of it (a fork server that found its code stale
+    would have exited: it is still there)."""
+    import os
+    import signal
+    import time
+
+    from tests.lsp.test_fork_server import fork_servers
+
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    command = [sys.executable, "-m", "booster_lsp.lsp", "--fork-server"]
+    first, second = tmp_path / "first.py", tmp_path / "second.py"
+    for source in (first, second):
+        source.write_text(MESSY, encoding="utf-8")
+    format_in_neovim(tmp_path, first, command, XDG_RUNTIME_DIR=str(runtime))
+    deadline = time.monotonic() + 60
+    while not list(runtime.glob("booster-lsp-*/fork-*.sock")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    [socket_file] = runtime.glob("booster-lsp-*/fork-*.sock")
+    pids = fork_servers(runtime)
+    assert len(pids) == 1
+    try:
+        format_in_neovim(tmp_path, second, command, XDG_RUNTIME_DIR=str(runtime))
+        assert first.read_text(encoding="utf-8") == FORMATTED
+        assert second.read_text(encoding="utf-8") == FORMATTED
+        assert Path(f"/proc/{pids[0]}").exists() and socket_file.exists()
+    finally:
+        os.kill(pids[0], signal.SIGKILL)
