@@ -6,26 +6,30 @@ module failures, bad settings, missing modules).
 
 from __future__ import annotations
 
-import difflib
-import json
-import sys
-import time
-from pathlib import Path
-from typing import Any
+from booster_lsp._importing import imports_without_gc
 
-import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+# the command's imports without the cyclic collector (booster_lsp/_importing.py)
+with imports_without_gc():
+    import difflib
+    import json
+    import sys
+    import time
+    from pathlib import Path
+    from typing import Any
 
-from booster_lsp import __version__
-from booster_lsp.config import BoosterConfig, load_config
-from booster_lsp.core.batch import FileOutcome, format_paths
-from booster_lsp.core.booster import WASMBooster, shared_runtime
-from booster_lsp.core.operations import BoosterOperation, language_for_path
-from booster_lsp.errors import BoosterError, ConfigError
-from booster_lsp.files import iter_source_files
-from booster_lsp.wasm.registry import ModuleRegistry
+    import click
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from booster_lsp import __version__
+    from booster_lsp.config import BoosterConfig, load_config
+    from booster_lsp.core.batch import FileOutcome, format_paths
+    from booster_lsp.core.booster import WASMBooster, shared_runtime
+    from booster_lsp.core.operations import BoosterOperation, language_for_path
+    from booster_lsp.errors import BoosterError, ConfigError
+    from booster_lsp.files import iter_source_files
+    from booster_lsp.wasm.registry import ModuleRegistry
 
 stderr = Console(stderr=True, highlight=False)
 EXIT_CHANGES, EXIT_ERROR = 1, 2

@@ -7,21 +7,25 @@ location, unsupported pair, module failure), never a fake result.
 
 from __future__ import annotations
 
-import asyncio
-from pathlib import Path
-from typing import Any, Literal
+from booster_lsp._importing import imports_without_gc
 
-from mcp.server.mcpserver import MCPServer
-from mcp.server.mcpserver.exceptions import ToolError
-from pydantic import BaseModel, Field
+# the command's imports without the cyclic collector (booster_lsp/_importing.py)
+with imports_without_gc():
+    import asyncio
+    from pathlib import Path
+    from typing import Any, Literal
 
-from booster_lsp import __version__
-from booster_lsp.config import load_config
-from booster_lsp.core.batch import format_paths
-from booster_lsp.core.booster import WASMBooster
-from booster_lsp.core.operations import BoosterOperation, BoosterStats, TransformationResult
-from booster_lsp.errors import BoosterError
-from booster_lsp.files import iter_source_files
+    from mcp.server.mcpserver import MCPServer
+    from mcp.server.mcpserver.exceptions import ToolError
+    from pydantic import BaseModel, Field
+
+    from booster_lsp import __version__
+    from booster_lsp.config import load_config
+    from booster_lsp.core.batch import format_paths
+    from booster_lsp.core.booster import WASMBooster
+    from booster_lsp.core.operations import BoosterOperation, BoosterStats, TransformationResult
+    from booster_lsp.errors import BoosterError
+    from booster_lsp.files import iter_source_files
 
 
 class TransformOutput(BaseModel):
