@@ -79,6 +79,12 @@ def _private_dir(path: str) -> None:
         raise PermissionError(f"{directory} is not a private directory of this user")
 
 
+def _peer_uid(connection) -> int:
+    """The user id of the process at the other end (SO_PEERCRED: pid, uid, gid)."""
+    credentials = connection.getsockopt(_socket.SOL_SOCKET, _socket.SO_PEERCRED, 12)
+    return int.from_bytes(credentials[4:8], sys.byteorder)
+
+
 def _send(connection, message: dict) -> None:
     data = marshal.dumps(message)
     connection.sendall(len(data).to_bytes(4, "big") + data)
@@ -122,7 +128,12 @@ def launch(argv: list[str]) -> int | None:
     connection = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     connection.settimeout(HANDOVER_TIMEOUT_S)
     try:
+        # the environment (an API key) and the editor's pipes go only to this user's process,
+        # behind a directory no one else can enter
+        _private_dir(path)
         connection.connect(path)
+        if _peer_uid(connection) != os.getuid():
+            raise PermissionError(f"{path} is served by another user")
         _send(connection, {"argv": argv, "cwd": os.getcwd(), "env": dict(os.environ)})
         # the stdio only to a fork server that answers: one that accepts nothing would hold
         # the editor's pipes open (unread in its socket's queue) after this session ends
@@ -261,11 +272,7 @@ def serve(path: str) -> int:
 
 def _receive_request(connection) -> dict | None:
     """The launcher's request, if it is this user's and well formed."""
-    import socket
-    import struct
-
-    _pid, uid, _gid = struct.unpack("3i", connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))
-    request = _receive(connection) if uid == os.getuid() else None
+    request = _receive(connection) if _peer_uid(connection) == os.getuid() else None
     keys = {"argv": list, "cwd": str, "env": dict}
     if request is None or any(not isinstance(request.get(key), kind) for key, kind in keys.items()):
         return None

@@ -247,3 +247,20 @@ async def test_a_runtime_dir_others_can_enter_is_not_used(env):
     time.sleep(2)
     assert fork_servers(Path(env["XDG_RUNTIME_DIR"])) == []
     assert list(shared.iterdir()) == []
+
+
+@pytest.mark.skipif(os.getuid() != 0, reason="handing a directory to another user takes root")
+async def test_a_socket_directory_of_another_user_is_not_used(env):
+    """A directory that is 0700 but not this user's (someone else's fork server, or a trap
+    set in a shared /tmp): the launcher sends nothing there and serves the session itself."""
+    path = socket_path(env)
+    path.parent.mkdir(mode=0o700)
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as trap:
+        trap.bind(str(path))
+        trap.listen(4)
+        os.chown(path.parent, 65534, 65534)
+        async with launched(env) as client:
+            assert await formatted(client, "u  =  6\n") == "u = 6\n"
+        trap.setblocking(False)
+        with pytest.raises(BlockingIOError):
+            trap.accept()  # nobody connected
