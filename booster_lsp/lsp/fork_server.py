@@ -1,5 +1,5 @@
-"""``booster-lsp --fork-server``: start in tens of milliseconds by forking a server that
-has imported everything already.
+"""``booster-lsp --fork-server``: start a session by forking a server that has imported
+everything already (~0.15 s to the first formatted file instead of ~0.85 s on a 2-core VM).
 
 Most of a cold start is Python importing pygls, lsprotocol (~570 attrs classes), pydantic
 and wasmtime: 0.3-0.8 s on a 2-core machine, before any work. With ``--fork-server`` the
@@ -208,7 +208,7 @@ def code_stamp() -> list[tuple[str, int]]:
     return sorted(stamp)
 
 
-def serve(path: str) -> int:
+def run_fork_server(path: str) -> int:
     """The fork server: fork a language server per request; return when idle for
     ``BOOSTER_LSP_FORK_SERVER_IDLE_S`` seconds or when its code is stale."""
     import fcntl
@@ -372,7 +372,7 @@ def main() -> int:
     if len(sys.argv) != 2:
         print("usage: python -m booster_lsp.lsp.fork_server SOCKET", file=sys.stderr)
         return 2
-    return serve(sys.argv[1])
+    return run_fork_server(sys.argv[1])
 
 
 if __name__ == "__main__":

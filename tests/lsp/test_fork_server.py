@@ -165,23 +165,16 @@ async def test_stale_code_is_served_by_the_launcher_and_stops_the_fork_server(en
         os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))
 
 
-async def test_a_killed_launcher_ends_its_session(env):
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM], ids=["launcher killed", "SIGTERM forwarded"])
+async def test_a_signalled_launcher_ends_its_session(env, signum):
+    """SIGKILL: the child sees its launcher's connection close; SIGTERM: the launcher
+    forwards it. Either way the child is gone and the launcher did not exit with 0."""
     server = await started_fork_server(env)
     async with launched(env, shutdown=False) as client:
         [child] = children(server)
-        client._server.send_signal(signal.SIGKILL)
+        client._server.send_signal(signum)
         with ends(child):
-            wait_for(lambda: not alive(child), "the child of a killed launcher to exit")
-        await client._server.wait()
-
-
-async def test_sigterm_to_the_launcher_reaches_the_session(env):
-    server = await started_fork_server(env)
-    async with launched(env, shutdown=False) as client:
-        [child] = children(server)
-        client._server.send_signal(signal.SIGTERM)
-        with ends(child):
-            wait_for(lambda: not alive(child), "the child to stop on the forwarded SIGTERM")
+            wait_for(lambda: not alive(child), f"the child to exit after {signal.Signals(signum).name}")
         assert await client._server.wait() != 0
 
 
