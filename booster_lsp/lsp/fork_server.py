@@ -235,6 +235,7 @@ def run_fork_server(path: str) -> int:
         listener.listen(16)
         listener.settimeout(float(os.environ.get(IDLE_ENV) or DEFAULT_IDLE_S))
         signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the children
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stopped: the socket goes too
         while True:
             try:
                 connection, _ = listener.accept()
@@ -256,9 +257,13 @@ def run_fork_server(path: str) -> int:
                 if fds is None:
                     continue
                 if os.fork() == 0:
-                    listener.close()
-                    os.close(lock)
-                    os._exit(_child(connection, request, fds))
+                    code = 1
+                    try:  # whatever happens, the child never returns into this loop
+                        listener.close()
+                        os.close(lock)
+                        code = _child(connection, request, fds)
+                    finally:
+                        os._exit(code)
                 _close(fds)
     finally:
         if listener is not None:
@@ -315,6 +320,7 @@ def _child(connection, request: dict, fds: list[int]) -> int:
     import threading
 
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     for target, fd in zip(_STDIO, fds):
         os.dup2(fd, target)
         os.close(fd)

@@ -219,14 +219,17 @@ async def test_a_fork_server_that_does_not_answer_is_not_waited_for(env):
             assert await formatted(client, "v  =  5\n") == "v = 5\n"
 
 
-def test_an_idle_fork_server_exits_and_removes_its_socket(env):
+@pytest.mark.parametrize("ending", ["idle", "SIGTERM"])
+def test_a_fork_server_that_ends_removes_its_socket(env, ending):
     path = socket_path(env)
     path.parent.mkdir(mode=0o700)
     process = subprocess.Popen(
         [sys.executable, "-m", "booster_lsp.lsp.fork_server", str(path)],
-        env={**env, "BOOSTER_LSP_FORK_SERVER_IDLE_S": "1"}, stderr=subprocess.PIPE,
+        env={**env, "BOOSTER_LSP_FORK_SERVER_IDLE_S": "1" if ending == "idle" else "600"}, stderr=subprocess.PIPE,
     )
     wait_for(path.exists, "the socket")
+    if ending == "SIGTERM":
+        process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=60) == 0, process.stderr.read()
     assert not path.exists()
 
