@@ -22,10 +22,16 @@ if TYPE_CHECKING:
     from booster_lsp import WASMBooster
 
 FORK_SERVER_FLAG = "--fork-server"
+STOP_FORK_SERVER_FLAG = "--stop-fork-server"
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if STOP_FORK_SERVER_FLAG in argv and sys.platform == "linux":
+        from booster_lsp.lsp.fork_server import stop
+
+        print(stop())
+        return 0
     if FORK_SERVER_FLAG in argv:
         argv = [arg for arg in argv if arg != FORK_SERVER_FLAG]
         # Linux only (SO_PEERCRED; fork is unsafe with macOS' frameworks): elsewhere ignored

@@ -189,6 +189,31 @@ def start_in_background(path: str) -> None:
         )
 
 
+def stop() -> str:
+    """Stop this interpreter's fork server (SIGTERM; sessions it started go on); returns what
+    was done, for the user. The pid in its lock file is trusted only while the lock is held:
+    a fork server that died may have left a pid another process now has."""
+    import fcntl
+
+    path = socket_path()
+    lock_path = path.removesuffix(".sock") + ".lock"
+    try:
+        lock = os.open(lock_path, os.O_RDONLY)
+    except FileNotFoundError:
+        return "no fork server is running"
+    try:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:  # held: a fork server is alive, and its pid is in the file
+            pid = int(os.read(lock, 32).decode() or 0)
+            if pid > 0:
+                os.kill(pid, _signal.SIGTERM)
+                return f"stopped the fork server (pid {pid})"
+        return "no fork server is running"
+    finally:
+        os.close(lock)
+
+
 # ---------------------------------------------------------------------------- fork server
 def code_stamp() -> list[tuple[str, int]]:
     """What a change on disk of the imported code shows up in: the modification times of
@@ -223,6 +248,8 @@ def run_fork_server(path: str) -> int:
     except OSError:
         os.close(lock)
         return 0  # another fork server serves this path
+    os.ftruncate(lock, 0)
+    os.write(lock, b"%d\n" % os.getpid())  # for stop(): valid while the lock is held
     listener = None
     try:
         time.sleep(START_DELAY_S)

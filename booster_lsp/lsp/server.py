@@ -396,6 +396,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="Linux: run in a fork of a background process that has imported the server already, started "
         "by the first such launch (every later start ~0.15 s instead of ~0.85 s; see docs/lsp.md)",
     )
+    parser.add_argument(
+        "--stop-fork-server", action="store_true",
+        help="stop the fork server of this installation (running sessions go on) and exit",
+    )
     parser.add_argument("--version", action="version", version=f"booster-lsp {__version__}")
     return parser
 

@@ -260,3 +260,18 @@ async def test_a_socket_directory_of_another_user_is_not_used(env):
         trap.setblocking(False)
         with pytest.raises(BlockingIOError):
             trap.accept()  # nobody connected
+
+
+async def test_stop_fork_server_stops_it_and_leaves_sessions_running(env):
+    stop = [sys.executable, "-m", "booster_lsp.lsp", "--stop-fork-server"]
+    server = await started_fork_server(env)
+    async with launched(env) as client:
+        [child] = children(server)
+        said = subprocess.run(stop, env=env, cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert said.returncode == 0 and said.stdout.strip() == f"stopped the fork server (pid {server})"
+        wait_for(lambda: not alive(server), "the fork server to stop")
+        assert alive(child)
+        assert await formatted(client, "t  =  7\n") == "t = 7\n"
+    assert not socket_path(env).exists()
+    again = subprocess.run(stop, env=env, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert again.stdout.strip() == "no fork server is running"
