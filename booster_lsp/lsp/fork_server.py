@@ -54,14 +54,15 @@ HANDOVER_TIMEOUT_S = 5.0
 #: sends it at once), so one hung peer does not hold up the launchers queued behind it.
 REQUEST_TIMEOUT_S = 1.0
 _MAX_MESSAGE = 1 << 24
+#: booster_lsp's directory: part of the socket's name, and the sources code_stamp watches
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 # ---------------------------------------------------------------------------- both halves
 def socket_path() -> str:
     """This user's fork server for this interpreter and this install of booster_lsp."""
-    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     # sys.path[0] is the script's directory, or the working directory with -m
-    identity = "\0".join([str(PROTOCOL), sys.executable, sys.version, package, *sys.path[1:]]).encode()
+    identity = "\0".join([str(PROTOCOL), sys.executable, sys.version, _PACKAGE_DIR, *sys.path[1:]]).encode()
     key = "%08x%08x" % (zlib.crc32(identity), zlib.crc32(identity[::-1]))
     base = os.environ.get("XDG_RUNTIME_DIR") or os.environ.get("TMPDIR") or "/tmp"
     return os.path.join(base, f"booster-lsp-{os.getuid()}", f"fork-{key}.sock")
@@ -77,6 +78,11 @@ def _private_dir(path: str) -> None:
     status = os.lstat(directory)
     if status.st_uid != os.getuid() or status.st_mode & 0o077 or not os.path.isdir(directory):
         raise PermissionError(f"{directory} is not a private directory of this user")
+
+
+def _beside(path: str, suffix: str) -> str:
+    """The fork server's lock file (``.lock``) or log (``.log``) next to its socket."""
+    return path.removesuffix(".sock") + suffix
 
 
 def _peer_uid(connection) -> int:
@@ -178,7 +184,7 @@ def start_in_background(path: str) -> None:
 
     try:
         _private_dir(path)
-        log = open(path.removesuffix(".sock") + ".log", "ab")  # noqa: SIM115 - the child's stderr
+        log = open(_beside(path, ".log"), "ab")  # noqa: SIM115 - the child's stderr
     except OSError:
         return
     with log:
@@ -195,10 +201,8 @@ def stop() -> str:
     a fork server that died may have left a pid another process now has."""
     import fcntl
 
-    path = socket_path()
-    lock_path = path.removesuffix(".sock") + ".lock"
     try:
-        lock = os.open(lock_path, os.O_RDONLY)
+        lock = os.open(_beside(socket_path(), ".lock"), os.O_RDONLY)
     except FileNotFoundError:
         return "no fork server is running"
     try:
@@ -218,9 +222,8 @@ def stop() -> str:
 def code_stamp() -> list[tuple[str, int]]:
     """What a change on disk of the imported code shows up in: the modification times of
     booster_lsp's sources and of the directories the other packages are installed in."""
-    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     stamp = []
-    for directory, dirs, files in os.walk(package):
+    for directory, dirs, files in os.walk(_PACKAGE_DIR):
         dirs[:] = [name for name in dirs if name != "__pycache__"]
         for name in files:
             if name.endswith(".py"):
@@ -242,7 +245,7 @@ def run_fork_server(path: str) -> int:
     import time
 
     _private_dir(path)
-    lock = os.open(path.removesuffix(".sock") + ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+    lock = os.open(_beside(path, ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
