@@ -11,7 +11,6 @@ from booster_lsp._importing import imports_without_gc
 
 # every import of the server without the cyclic collector (booster_lsp/_importing.py)
 with imports_without_gc():
-    import argparse
     import asyncio
     import inspect
     import json
@@ -42,6 +41,7 @@ with imports_without_gc():
     from booster_lsp.lsp import code_actions
     from booster_lsp.lsp.actions.lint import LintActions
     from booster_lsp.lsp.actions.refactor import RefactorActions
+    from booster_lsp.lsp.arguments import build_parser
     from booster_lsp.lsp.diagnostics import DiagnosticsEngine, FormatErrorSource, LintSource, SyntaxModuleSource
     from booster_lsp.lsp.document_store import DocumentSnapshot, DocumentStore
     from booster_lsp.lsp.format_engine import FormatOutcome, JsonResult, format_snapshot
@@ -383,29 +383,8 @@ class BoosterLanguageServer(LanguageServer):
         set_level(self.fixed_log_level or level)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="booster-lsp", description="booster language server")
-    transport = parser.add_mutually_exclusive_group()
-    transport.add_argument("--stdio", action="store_true", help="speak LSP over stdin/stdout (default)")
-    transport.add_argument("--tcp", action="store_true", help="listen on a TCP socket")
-    parser.add_argument("--host", default="127.0.0.1", help="TCP host (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=2087, help="TCP port (default 2087)")
-    parser.add_argument("--log-level", choices=["debug", "info", "warning", "error"], help="log level (stderr)")
-    parser.add_argument(
-        "--fork-server", action="store_true",
-        help="Linux: run in a fork of a background process that has imported the server already, started "
-        "by the first such launch (every later start ~0.15 s instead of ~0.85 s; see docs/lsp.md)",
-    )
-    parser.add_argument(
-        "--stop-fork-server", action="store_true",
-        help="stop the fork server of this installation (running sessions go on) and exit",
-    )
-    parser.add_argument("--version", action="version", version=f"booster-lsp {__version__}")
-    return parser
-
-
 def main(argv: list[str] | None = None, booster: WASMBooster | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(argv)  # exits on --help, --version and bad arguments
     configure_logging(args.log_level or "info")
     cache_cattrs_code()
     server = BoosterLanguageServer(booster, log_level=args.log_level)
