@@ -11,16 +11,14 @@ from booster_lsp._importing import imports_without_gc
 # the command's imports without the cyclic collector (booster_lsp/_importing.py)
 with imports_without_gc():
     import difflib
+    import functools
     import json
     import sys
     import time
     from pathlib import Path
-    from typing import Any
+    from typing import TYPE_CHECKING, Any
 
     import click
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-    from rich.table import Table
 
     from booster_lsp import __version__
     from booster_lsp.config import BoosterConfig, load_config
@@ -31,12 +29,23 @@ with imports_without_gc():
     from booster_lsp.files import iter_source_files
     from booster_lsp.wasm.registry import ModuleRegistry
 
-stderr = Console(stderr=True, highlight=False)
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress
+
 EXIT_CHANGES, EXIT_ERROR = 1, 2
 
 
+@functools.cache
+def stderr() -> Console:
+    """rich's console on stderr, made (and rich imported: ~30 ms) only when something is shown."""
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
 def _fail(message: str) -> None:
-    stderr.print(f"[red]error:[/red] {message}", soft_wrap=True)
+    stderr().print(f"[red]error:[/red] {message}", soft_wrap=True)
     sys.exit(EXIT_ERROR)
 
 
@@ -176,9 +185,12 @@ def _run_with_progress(booster: WASMBooster, targets: list[Path], *, write: bool
     def on_outcome(outcome: FileOutcome) -> None:
         nonlocal progress, task, done
         done += 1
-        if progress is None and time.monotonic() - started > 1.0 and stderr.is_terminal:
+        if progress is None and time.monotonic() - started > 1.0 and stderr().is_terminal:
+            # imported here, as the table in `stats`: most runs need neither (~30 ms of start-up)
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
             progress = Progress(TextColumn("formatting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                                console=stderr, transient=True)
+                                console=stderr(), transient=True)
             progress.start()
             task = progress.add_task("format", total=len(targets))
         if progress is not None and task is not None:
@@ -279,12 +291,12 @@ def lint_command(paths: tuple[Path, ...], fix: bool, unsafe_fixes: bool, select:
                     marker = " [*]" if d["fix"] and (d["fix"]["applicability"] == "safe" or unsafe_fixes) else ""
                     click.echo(f"{o.path}:{d['line']}:{d['column']}: {code}{marker} {d['message']}")
     for o in errors:
-        stderr.print(f"{o.path}: {o.error}", markup=False, soft_wrap=True)
+        stderr().print(f"{o.path}: {o.error}", markup=False, soft_wrap=True)
     if output_format == "text":
         fixed = sum(o.fixed for o in outcomes)
         summary = f"Found {remaining + fixed} error{'s' if remaining + fixed != 1 else ''}"
         summary += f" ({fixed} fixed, {remaining} remaining)." if fix else "."
-        stderr.print(summary if remaining + fixed else "All checks passed!", markup=False)
+        stderr().print(summary if remaining + fixed else "All checks passed!", markup=False)
     if errors:
         sys.exit(EXIT_ERROR)
     if remaining:
@@ -304,6 +316,8 @@ def stats_command(as_json: bool) -> None:
     if as_json:
         click.echo(stats.model_dump_json(indent=2))
         return
+    from rich.console import Console
+
     console = Console()
     console.print(f"Total transformations: {stats.total_transformations}")
     console.print(f"WASM hits: {stats.wasm_hits}   cache hits: {stats.cache_hits}   "
@@ -312,6 +326,8 @@ def stats_command(as_json: bool) -> None:
     console.print(f"Total time saved: {stats.total_time_saved_ms / 1000:.1f} s{label}")
     console.print(f"Average speedup: {stats.avg_speedup}x{label}")
     if stats.operation_stats:
+        from rich.table import Table
+
         table = Table("operation", "count", "mean ms", "p95 ms")
         for name, op in sorted(stats.operation_stats.items()):
             table.add_row(name, str(op.count), f"{op.mean_ms:.2f}", f"{op.p95_ms:.2f}")
@@ -359,7 +375,7 @@ def modules_install(force: bool) -> None:
             click.echo(f"{spec.name:<20} {spec.package}@{spec.version}: {outcome}")
         except BoosterError as exc:
             failed = True
-            stderr.print(f"[red]{spec.name}[/red]: {exc}", soft_wrap=True)
+            stderr().print(f"[red]{spec.name}[/red]: {exc}", soft_wrap=True)
     syntax_state, _ = registry.syntax_status()
     if syntax_state == "ok" and not runtime.artifacts.is_compiled(registry.syntax_sha256()):
         started = time.perf_counter()
@@ -403,7 +419,7 @@ def modules_verify() -> None:
     click.echo(f"{'booster-syntax':<20} {syntax_state}{': ' + detail if detail else ''}")
     bad = bad or syntax_state != "ok"
     if bad:
-        stderr.print("run `booster modules install` (add --force to replace mismatching files); "
+        stderr().print("run `booster modules install` (add --force to replace mismatching files); "
                      "booster-syntax is built by `python wasm/build.py`")
         sys.exit(EXIT_ERROR)
 

@@ -6,7 +6,9 @@ import os
 from pathlib import Path
 from typing import Iterator
 
-import pathspec
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import pathspec
 
 from booster_lsp.core.operations import LANGUAGE_BY_EXTENSION
 
@@ -26,6 +28,8 @@ def _gitignore(directory: Path) -> pathspec.PathSpec | None:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return None
+    import pathspec  # ~15 ms; only when there is a .gitignore to honour
+
     return pathspec.PathSpec.from_lines("gitwildmatch", lines)
 
 

@@ -5,7 +5,6 @@ The core is transport-free: it never imports pygls, lsprotocol, mcp or click.
 
 from __future__ import annotations
 
-import asyncio
 import atexit
 import json
 import logging
@@ -153,6 +152,8 @@ class WASMBooster:
         **options: Any,
     ) -> TransformationResult:
         """Transform ``code``; runs in a worker thread so the event loop stays free."""
+        import asyncio  # here: the CLI and the language server's start-up do not need it (~30 ms)
+
         return await asyncio.to_thread(self.transform_sync, code, operation, language, **options)
 
     def handler(self, operation: BoosterOperation, language: str) -> OperationHandler | None:

@@ -12,7 +12,6 @@ import io
 import os
 import shutil
 import subprocess
-import tarfile
 import tempfile
 import tomllib
 from dataclasses import dataclass, field
@@ -20,6 +19,10 @@ from pathlib import Path
 
 from booster_lsp.config import CHECKOUT_ROOT, PACKAGE_ROOT
 from booster_lsp.errors import BoosterError, TransformationError, WASMModuleNotFound
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import tarfile
 
 LOCK_NAME = "modules.lock"
 SYNTAX_MODULE = "booster-syntax"
@@ -213,6 +216,8 @@ class ModuleRegistry:
             tarballs = list(Path(tmp).glob("*.tgz"))
             if not tarballs:
                 raise WASMModuleNotFound(spec.name, "npm pack produced no tarball")
+            import tarfile  # only to install a module
+
             with tarfile.open(tarballs[0], "r:gz") as archive:
                 wasm = _extract(archive, spec.file, spec.name)
                 glue = _extract(archive, spec.glue, spec.name) if spec.glue else None
