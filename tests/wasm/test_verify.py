@@ -77,7 +77,7 @@ def test_output_that_changes_the_program_is_refused(tmp_path: Path):
     result = booster.transform_sync("x = 1\n", "format", "python")
     assert not result.success and result.transformed_code == "x = 1\n"
     assert result.error.startswith("wasm:liar@0 produced output that is not the same program (its AST differs")
-    assert "value=Constant(value=1)" in result.error and "value=Constant(value=2)" in result.error
+    assert "(its AST differs from the input's at line 1: 1 became 2)" in result.error
 
 
 def test_docstring_reindentation_and_del_parentheses_are_the_same_program(tmp_path: Path):
