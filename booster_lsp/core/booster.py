@@ -8,6 +8,7 @@ from __future__ import annotations
 import atexit
 import json
 import logging
+import re
 import threading
 import time
 from pathlib import Path
@@ -228,6 +229,8 @@ class WASMBooster:
             return failure(resting, "quarantined")
         try:
             output = handler.run(request)
+        except UnicodeEncodeError:  # modules take UTF-8, which a lone surrogate has no encoding in
+            return failure((error := _not_unicode(code)).message, error.kind, error)
         except TransformationError as error:
             if error.kind == "module":  # the module's own failure, never a syntax error in the input
                 self.quarantine.failed(handler.fingerprint, _module_name(error.module, handler), error.message,
@@ -322,6 +325,25 @@ def _unexpected_arguments(operation: BoosterOperation, args: dict[str, Any], acc
     """The refusal for operation arguments the serving provider does not take, if any."""
     unexpected = sorted(set(args) - accepted)
     return f"{operation.value} does not take argument(s) {', '.join(unexpected)}" if unexpected else None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _not_unicode(code: str) -> TransformationError:
+    """The error for a text holding a lone surrogate: a string from JSON's ``"\\udce9"`` (an LSP
+    or MCP client's broken text) or read with ``surrogateescape``. It is not Unicode text;
+    no module can be given it."""
+    found = _SURROGATE.search(code)
+    if found is None:  # in an argument (a new name, a setting), not in the code
+        return TransformationError("an argument is not valid Unicode text (it holds a lone surrogate)", kind="config")
+    line = code.count("\n", 0, found.start()) + 1
+    column = found.start() - code.rfind("\n", 0, found.start())
+    return TransformationError(
+        f"the text is not valid Unicode: a lone surrogate (U+{ord(found.group()):04X}) at line {line}, "
+        f"column {column}; nothing was changed",
+        line=line, column=column, kind="syntax",
+    )
 
 
 def _location(error: TransformationError | None) -> SourceLocation | None:

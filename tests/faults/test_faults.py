@@ -193,3 +193,24 @@ def test_quarantine_off(tmp_path: Path):
     for _ in range(8):
         assert booster.transform_sync("x\n", "format", "bad-trap").error_kind == "module"
     assert booster.take_notices() == []
+
+
+@pytest.mark.parametrize("operation, language, code", [
+    ("format", "python", "x = 1\ny = 'caf\udce9'\n"),
+    ("lint", "python", "x = 1\ny = 'caf\udce9'\n"),
+    ("format", "javascript", "let x = 1;\nlet y = 'caf\udce9';\n"),
+    ("format", "go", "package main\nvar y = \"caf\udce9\"\n"),
+])
+def test_a_text_holding_a_lone_surrogate_is_refused_with_its_place(operation: str, language: str, code: str):
+    """JSON's "\\udce9" (a broken LSP or MCP client) gives a str no module can be given: a
+    clear error at that character, not a UnicodeEncodeError, and the module is not blamed."""
+    booster = WASMBooster(BoosterConfig(cache_enabled=False, fallback_to_llm=False, quarantine_after=1), stats_path=None)
+    for _ in range(3):
+        result = booster.transform_sync(code, operation, language)
+        assert not result.success and result.transformed_code == code
+        assert result.error_kind == "syntax"
+        assert result.error == "the text is not valid Unicode: a lone surrogate (U+DCE9) at line 2, column " \
+            f"{code.splitlines()[1].index(chr(0xDCE9)) + 1}; nothing was changed"
+        assert (result.error_location.line, result.error_location.column) == (2, code.splitlines()[1].index(chr(0xDCE9)) + 1)
+    fixed = booster.transform_sync(code.replace("\udce9", "é"), operation, language)
+    assert fixed.success, fixed.error  # not quarantined

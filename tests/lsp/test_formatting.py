@@ -148,3 +148,16 @@ async def test_unknown_document_and_language():
         open_document(client, "file:///work/notes.txt", "hello", "plaintext")
         assert await format_document(client, "file:///work/notes.txt") == []
         assert [m.message for m in client.messages] == ["notes.txt: no formatter for this file type"]
+
+
+async def test_a_document_holding_a_lone_surrogate_gives_no_edits_and_says_where():
+    """A client may send JSON's "\\udce9" (half of a UTF-16 pair): not Unicode text, no module
+    can format it; the answer is [] and a message, not an internal error."""
+    async with session(init_options=QUIET) as client:
+        uri = "file:///work/broken_text.py"
+        open_document(client, uri, "x = 1\ny = 'caf\udce9'\n")
+        assert await format_document(client, uri) == []
+        assert [m.message for m in client.messages] == [
+            "broken_text.py: syntax error at 2:9: the text is not valid Unicode: a lone surrogate (U+DCE9) at line 2, "
+            "column 9; nothing was changed"
+        ]
