@@ -7,7 +7,7 @@ operation means adding one line here and one module beside this one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Callable, Protocol
 
 from booster_lsp.config import BoosterConfig
@@ -74,6 +74,12 @@ class FormatHandler:
         return self.provider.options_key(self._request(request)) + (f"{request.byte_range}" if request.byte_range else "") + verify
 
     def run(self, request: OperationRequest) -> OperationOutput:
+        if request.code.startswith(BOM):
+            # Every module drops a byte order mark. Formatting changes the layout, not the
+            # file's encoding mark: it is kept, as Ruff's and dprint's own CLIs keep it.
+            output = self.run(_without_bom(request))
+            output.text = BOM + output.text
+            return output
         output = self.provider.format(self._request(request))
         if self._verifies(request) and output.text != request.code:
             self._verify(request, output.text, output.provider)
@@ -110,6 +116,16 @@ class FormatHandler:
                 f"{provider} produced output that is not the same program ({difference}); nothing was changed",
                 kind="module", module=provider,
             )
+
+
+BOM = "\ufeff"
+
+
+def _without_bom(request: OperationRequest) -> OperationRequest:
+    byte_range = request.byte_range
+    if byte_range is not None:  # byte offsets into the text with its mark (3 bytes in UTF-8)
+        byte_range = (max(0, byte_range[0] - 3), max(0, byte_range[1] - 3))
+    return replace(request, code=request.code[len(BOM):], byte_range=byte_range)
 
 
 def _lint_handler(booster: "WASMBooster", language: str) -> "OperationHandler | None":

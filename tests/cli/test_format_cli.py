@@ -116,3 +116,13 @@ def test_modules_list_and_verify(env):
 def test_version(env):
     done = booster("--version", env=env)
     assert done.returncode == 0 and done.stdout.startswith("booster, version ")
+
+
+def test_a_file_keeps_its_byte_order_mark_and_line_endings(tmp_path, env):
+    source = tmp_path / "bom.py"
+    source.write_bytes(b"\xef\xbb\xbfx  =  1\r\ny=[1,2]\r\n")
+    done = booster("format", str(source), env=env)
+    assert done.returncode == 0, done.stderr
+    assert source.read_bytes() == b"\xef\xbb\xbfx = 1\r\ny = [1, 2]\r\n"
+    again = booster("format", "--check", str(source), env=env)
+    assert again.returncode == 0, again.stderr

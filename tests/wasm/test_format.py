@@ -47,6 +47,22 @@ async def test_formats_each_language(booster: WASMBooster, language: str):
     assert again.transformed_code == expected  # idempotent
 
 
+@pytest.mark.parametrize("language", sorted(MESSY))
+def test_a_byte_order_mark_is_kept(booster: WASMBooster, language: str):
+    """Every module drops it; formatting keeps it, as Ruff's and dprint's CLIs do."""
+    code, expected, _ = MESSY[language]
+    result = booster.transform_sync("\ufeff" + code, "format", language)
+    assert result.success, result.error
+    assert result.transformed_code == "\ufeff" + expected
+    assert booster.transform_sync(result.transformed_code, "format", language).transformed_code == result.transformed_code
+
+
+def test_a_syntax_error_after_a_byte_order_mark_is_placed_in_the_text_after_it(booster: WASMBooster):
+    result = booster.transform_sync("\ufeffdef f(:\n    pass\n", "format", "python")
+    assert not result.success and result.transformed_code == "\ufeffdef f(:\n    pass\n"
+    assert (result.error_location.line, result.error_location.column) == (1, 7)
+
+
 @pytest.mark.parametrize("language", sorted(BROKEN))
 def test_syntax_error_is_reported_with_location_and_changes_nothing(booster: WASMBooster, language: str):
     code, line, column, fragment = BROKEN[language]
