@@ -22,7 +22,9 @@ class TransformationError(BoosterError):
 
     ``line`` and ``column`` are 1-based when known (as printed by ``path:line:col``).
     ``kind`` is ``syntax`` for errors in the user's code (never sent to an LLM to fix),
-    ``module`` for failures of the module itself, ``unsupported`` for pairs nothing serves.
+    ``module`` for failures of the module itself, ``input`` for an input beyond what the
+    module can take (nested deeper than its stack; not held against the module),
+    ``unsupported`` for pairs nothing serves.
     """
 
     def __init__(

@@ -69,7 +69,7 @@ class TransformationResult(BaseModel):
     # additions beyond the spec
     language: str | None = None
     provider: str | None = None
-    error_kind: str | None = None  # syntax | module | quarantined | unsupported | config | llm
+    error_kind: str | None = None  # syntax | module | input | quarantined | unsupported | config | llm
     error_location: SourceLocation | None = None
     diagnostics: list[dict[str, Any]] = Field(default_factory=list)
     tokens_in: int = 0  # LLM tokens of this result (0 for modules and cache hits)

@@ -65,13 +65,15 @@ class InstancePool(Generic[T]):
             try:
                 return work(instance)
             except TransformationError as error:
-                retry = instance.broken and first_error is None and not any(m in error.message for m in _NOT_RETRIED)
+                retry = (instance.broken and first_error is None and error.kind != "input"  # input: the same again
+                         and not any(m in error.message for m in _NOT_RETRIED))
                 if retry:
                     first_error = error
                     continue
                 if first_error is not None and instance.broken:
+                    then = "" if error.message == first_error.message else f"; then: {error.message}"
                     raise TransformationError(
-                        f"module {self.name} failed twice: {first_error.message}; then: {error.message}",
+                        f"module {self.name} failed twice: {first_error.message}{then}", kind=error.kind,
                         module=self.name,
                     ) from error
                 raise

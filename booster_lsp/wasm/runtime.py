@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -278,15 +279,20 @@ class Sandbox:
 
     def _trap_error(self, trap: wasmtime.Trap) -> TransformationError:
         code = trap.trap_code
+        kind = "module"
         if code == wasmtime.TrapCode.INTERRUPT:
             message = f"module {self.name} exceeded its deadline of {self.limits.deadline_ms} ms"
         elif self._memory_exhausted():
             message = f"module {self.name} exceeded its memory limit of {self.limits.memory_bytes // (1024 * 1024)} MiB"
         elif code == wasmtime.TrapCode.STACK_OVERFLOW:
             message = f"module {self.name} overflowed its stack (input nested too deeply?)"
+            kind = "input"  # the input's nesting, not the module: not held against it (quarantine)
         else:
-            message = f"module {self.name} trapped: {_first_line(trap)}"
-        return TransformationError(message, module=self.name)
+            log.debug("module %s trapped: %s", self.name, trap)  # with wasmtime's backtrace
+            message = f"module {self.name} trapped: {_trap_reason(trap)}"
+            if _BELOW_ZERO.search(str(trap)):
+                kind = "input"  # its stack in linear memory overflowed, as above
+        return TransformationError(message, kind=kind, module=self.name)
 
     def _memory_exhausted(self) -> bool:
         if self.memory is None:
@@ -353,6 +359,28 @@ class HostAbort(Exception):
     def __init__(self, error: TransformationError) -> None:
         super().__init__(str(error))
         self.error = error
+
+
+_BELOW_ZERO = re.compile(r"memory fault at wasm address 0xffff[0-9a-f]{4}\b")
+
+
+def _trap_reason(trap: wasmtime.Trap) -> str:
+    """What trapped, from wasmtime's message: its first line is "error while executing at
+    wasm backtrace:", the frames follow, and the reason comes last, under "Caused by:"
+    (innermost last: "wasm trap: out of bounds memory access")."""
+    text = str(trap).strip()
+    _, found, causes = text.partition("Caused by:")
+    if not found:
+        return _first_line(trap)
+    reasons = [re.sub(r"^\d+:\s*", "", line.strip()) for line in causes.strip().splitlines() if line.strip()]
+    if not reasons:
+        return _first_line(trap)
+    reason = reasons[-1].removeprefix("wasm trap: ")
+    if len(reasons) > 1:
+        reason += f" ({'; '.join(reasons[:-1])})"
+    if _BELOW_ZERO.search(text):  # a stack kept in linear memory grew past its start
+        reason += ": an address just below 0, as when the module's stack overflows (input nested too deeply?)"
+    return reason
 
 
 def _first_line(exc: BaseException) -> str:

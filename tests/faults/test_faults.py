@@ -186,6 +186,36 @@ def test_a_success_resets_the_count_and_syntax_errors_do_not_count(quarantine_bo
     assert len(booster.take_notices()) == 1
 
 
+DEEP = {  # real modules, inputs nested deeper than their stacks
+    "javascript": ("let x = " + "[" * 5000 + "]" * 5000 + ";\n",
+                   "module dprint_typescript overflowed its stack (input nested too deeply?)"),
+    "go": ("package main\nvar x = " + "(" * 5000 + "1" + ")" * 5000 + "\n",
+           "module gofmt trapped: out of bounds memory access (memory fault at wasm address 0xffff"),
+}
+
+
+@pytest.mark.parametrize("language", sorted(DEEP))
+def test_inputs_nested_too_deeply_are_not_held_against_the_module(language: str):
+    """Five deeply nested files in a row (generated code) must not quarantine the formatter
+    for the rest of a run: the failure is the input's (kind ``input``), reported once, not
+    retried."""
+    code, message = DEEP[language]
+    booster = WASMBooster(BoosterConfig(cache_enabled=False, fallback_to_llm=False, quarantine_after=5), stats_path=None)
+    for _ in range(7):
+        result = booster.transform_sync(code, "format", language)
+        assert not result.success and result.transformed_code == code
+        assert result.error_kind == "input"
+        assert result.error.startswith(message), result.error
+    assert "failed twice" not in result.error
+    assert booster.take_notices() == []
+    still_works(booster)
+
+
+def test_a_trap_names_its_reason_not_wasmtimes_backtrace_header(booster: WASMBooster):
+    result = booster.transform_sync("anything\n", "format", "bad-trap")
+    assert result.error == "module bad_trap failed twice: module bad_trap trapped: wasm `unreachable` instruction executed"
+
+
 def test_quarantine_off(tmp_path: Path):
     wasm_dir = make_wasm_dir(tmp_path, {"bad_trap": (BAD["trap"], ["bad-trap"])})
     booster = WASMBooster(BoosterConfig(wasm_dir=str(wasm_dir), quarantine_after=0, cache_enabled=False,
