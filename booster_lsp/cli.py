@@ -296,7 +296,10 @@ def lint_command(paths: tuple[Path, ...], fix: bool, unsafe_fixes: bool, select:
         fixed = sum(o.fixed for o in outcomes)
         summary = f"Found {remaining + fixed} error{'s' if remaining + fixed != 1 else ''}"
         summary += f" ({fixed} fixed, {remaining} remaining)." if fix else "."
-        stderr().print(summary if remaining + fixed else "All checks passed!", markup=False)
+        if errors:  # never "All checks passed!" when some file was not checked
+            unchecked = f"{len(errors)} file{'s' if len(errors) != 1 else ''} could not be linted (above)."
+            summary = f"{summary} {unchecked}" if remaining + fixed else f"No errors found; {unchecked}"
+        stderr().print(summary if remaining + fixed or errors else "All checks passed!", markup=False)
     if errors:
         sys.exit(EXIT_ERROR)
     if remaining:

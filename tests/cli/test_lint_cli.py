@@ -72,3 +72,14 @@ def test_unsafe_fixes(project):
 def test_select_and_ignore(project):
     assert run("--select", "E7", str(project / "a.py")).stdout.count("\n") == 1
     assert run("--ignore", "F401,E712", str(project / "a.py")).exit_code == 0
+
+
+def test_a_file_that_could_not_be_linted_is_never_summed_up_as_all_checks_passed(project):
+    (project / "deep.py").write_text("x = " + " + ".join(["a"] * 5000) + "\n")  # deeper than Ruff's stack
+    alone = run(str(project / "deep.py"), str(project / "clean.py"))
+    assert alone.exit_code == 2
+    assert f"{project / 'deep.py'}: module ruff_workspace overflowed its stack" in alone.stderr
+    assert alone.stderr.splitlines()[-1] == "No errors found; 1 file could not be linted (above)."
+    with_findings = run(str(project / "deep.py"), str(project / "a.py"))
+    assert with_findings.exit_code == 2
+    assert with_findings.stderr.splitlines()[-1] == "Found 2 errors. 1 file could not be linted (above)."
