@@ -27,6 +27,8 @@ with imports_without_gc():
 
     import_lsprotocol_types()  # before anything imports lsprotocol: attrs' code from the cache
     from lsprotocol import types
+    from cattrs import ClassValidationError, transform_error
+    from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
     from pygls.io_ import run_async
     from pygls.lsp.server import LanguageServer
     from pygls.protocol import LanguageServerProtocol, lsp_method
@@ -109,6 +111,10 @@ COMMANDS: dict[str, Callable[..., Any]] = {
 ARRIVAL_SNAPSHOT: ContextVar[DocumentSnapshot | None] = ContextVar("arrival_snapshot", default=None)
 
 
+class AnsweredInvalidRequest(JsonRpcInvalidParams):
+    """A request whose params did not fit their type, already answered with an error."""
+
+
 class BoosterProtocol(LanguageServerProtocol):
     """pygls' protocol with four changes: the position encoding is negotiated by
     text/positions (UTF-8 if offered, else UTF-16); open documents live in our
@@ -132,6 +138,19 @@ class BoosterProtocol(LanguageServerProtocol):
             return
         future.cancel()  # stops it if still queued; a running module call finishes, unanswered
         self.send_error_json(msg_id, -32800, f'Request with id "{msg_id}" is canceled')
+
+    def structure_message(self, data):
+        # pygls turns a request whose params do not fit their type (a negative line, a missing
+        # field) into an exception and shows "Error in server: Invalid Params", but never
+        # answers the request: the client waits for ever. It gets its error response here.
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as error:
+            if "id" not in data or "method" not in data or not isinstance(error.__cause__, ClassValidationError):
+                raise
+            problems = "; ".join(transform_error(error.__cause__)) or str(error.__cause__)
+            self.send_error_json(data["id"], JsonRpcInvalidParams.CODE, f"invalid params for {data['method']}: {problems}")
+            raise AnsweredInvalidRequest() from error
 
     def _check_handler_result(self, future):
         # pygls 2.1 files the future of a notification whose built-in handler is a generator
@@ -378,6 +397,11 @@ class BoosterLanguageServer(LanguageServer):
 
     def show_message(self, message: str, message_type: types.MessageType) -> None:
         self.window_show_message(types.ShowMessageParams(type=message_type, message=message))
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        if isinstance(error, AnsweredInvalidRequest):
+            return  # the client has its error response: a pop-up would say it twice
+        super().report_server_error(error, source)
 
     def set_log_level(self, level: str) -> None:
         set_level(self.fixed_log_level or level)

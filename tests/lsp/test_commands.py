@@ -1,6 +1,8 @@
 """workspace/executeCommand: booster.stats, booster.clearCache, booster.formatDocument."""
 
+import pytest
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
 
 from tests.lsp.conftest import QUIET, capabilities, edit, format_document, open_document, session
 
@@ -50,9 +52,7 @@ async def test_format_document_applies_the_edits_through_the_client():
 
 async def test_format_document_of_an_unknown_uri_is_an_error():
     async with session(init_options=QUIET) as client:
-        try:
+        with pytest.raises(JsonRpcInvalidParams) as raised:
             await execute(client, "booster.formatDocument", "file:///nope.py")
-        except Exception as error:  # noqa: BLE001
-            assert "is not an open document" in str(error)
-        else:
-            raise AssertionError("expected an error response")
+        assert raised.value.message == "booster.formatDocument: 'file:///nope.py' is not an open document"
+        assert not raised.value.data  # no traceback of the server's

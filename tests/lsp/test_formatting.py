@@ -1,7 +1,10 @@
 """textDocument/formatting and rangeFormatting, end to end."""
 
+import asyncio
+
 import pytest
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
 
 from tests.lsp.conftest import QUIET, as_list, apply_text_edits, capabilities, edit, format_document, open_document, session
 
@@ -161,3 +164,24 @@ async def test_a_document_holding_a_lone_surrogate_gives_no_edits_and_says_where
             "broken_text.py: syntax error at 2:9: the text is not valid Unicode: a lone surrogate (U+DCE9) at line 2, "
             "column 9; nothing was changed"
         ]
+
+
+async def test_a_request_whose_params_do_not_fit_gets_an_error_response_not_silence():
+    """pygls left such a request unanswered (the client waited for ever) and showed an
+    "Error in server" pop-up instead; now it is answered with -32602 and the server goes on."""
+    async with session(init_options=QUIET) as client:
+        uri = "file:///work/bad_params.py"
+        open_document(client, uri, "x  =  1\n")
+        start = types.Position(0, 0)
+        object.__setattr__(start, "line", -1)  # past lsprotocol's own check, as a broken client would send it
+        params = types.DocumentRangeFormattingParams(
+            types.TextDocumentIdentifier(uri), types.Range(start, types.Position(1, 0)), types.FormattingOptions(4, True)
+        )
+        answer = asyncio.wrap_future(client.protocol.send_request(types.TEXT_DOCUMENT_RANGE_FORMATTING, params))
+        with pytest.raises(JsonRpcInvalidParams) as raised:
+            await asyncio.wait_for(answer, 10)
+        assert raised.value.message == (
+            "invalid params for textDocument/rangeFormatting: invalid value @ $.params.range.start"
+        )
+        assert await format_document(client, uri) == [edit((0, 0), (1, 0), "x = 1\n")]  # still serving
+        assert client.messages == []  # no pop-up

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams  # an error response, no traceback
 
 from booster_lsp.lsp.format_engine import format_snapshot
 
@@ -30,7 +31,7 @@ async def format_document(ls: Server, *args: Any) -> dict[str, Any]:
     uri = target.get("uri") if isinstance(target, dict) else target
     snapshot = ls.documents.get(uri) if isinstance(uri, str) else None
     if snapshot is None:
-        raise ValueError(f"booster.formatDocument: {uri!r} is not an open document")
+        raise JsonRpcInvalidParams(f"booster.formatDocument: {uri!r} is not an open document")
     outcome = await ls.run_in_worker(format_snapshot, ls.booster, snapshot, ls.features.position_encoding)
     if outcome.edits is None:
         ls.show_message(outcome.message or "cannot format", types.MessageType.Warning)

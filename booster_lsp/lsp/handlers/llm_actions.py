@@ -21,6 +21,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams  # an error response, no traceback
 
 from booster_lsp.core.operations import BoosterOperation, TransformationResult
 from booster_lsp.errors import BoosterError
@@ -118,7 +119,7 @@ async def refactor_command(ls: BoosterLanguageServer, *args: Any) -> dict[str, A
     snapshot = ls.documents.get(target.get("uri", ""))
     key = target.get("action", "instructed")
     if snapshot is None or key not in ACTIONS or "range" not in target:
-        raise ValueError(f"{COMMAND}: expected {{uri, range, instruction?}} of an open document, got {target!r}")
+        raise JsonRpcInvalidParams(f"{COMMAND}: expected {{uri, range, instruction?}} of an open document, got {target!r}")
     data = {"action": key, "range": target["range"], "name": target.get("name")}
     edit = await _compute(ls, snapshot, data, ACTIONS[key][0], target.get("instruction"))
     if edit is None:
