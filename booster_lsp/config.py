@@ -181,6 +181,8 @@ def read_settings_file(path: Path) -> dict[str, Any]:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}  # noqa: S506 - a safe loader
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError("(file)", f"cannot read YAML: {exc}", str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError("(file)", f"not UTF-8 text: {exc.reason} at byte {exc.start}", str(path)) from None
     if not isinstance(data, dict):
         raise ConfigError("(file)", "expected a mapping of settings", str(path))
     # The spec's layout nests everything under `booster:`; a file of our own may not.

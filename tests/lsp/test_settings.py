@@ -76,3 +76,17 @@ async def test_workspace_configuration_is_pulled_on_initialized_and_on_change():
         await wait_for_log(client, "'line_width': 30")
         open_document(client, URI, LONG)
         assert await format_document(client, URI) == [edit((0, 0), (1, 0), WRAPPED_30)]
+
+
+@pytest.mark.parametrize("content", [b"\xff\xfeline_width: 30\n", b"line_width: [\n", b"- a list\n"])
+async def test_a_workspace_settings_file_that_cannot_be_read_is_reported_and_the_defaults_serve(tmp_path, content):
+    """A settings file that is not UTF-8 used to fail `initialize` itself: no server at all."""
+    (tmp_path / "settings").mkdir()
+    (tmp_path / "settings" / "booster.yaml").write_bytes(content)
+    async with session(init_options=QUIET, root=tmp_path) as client:
+        open_document(client, URI, "x  =  1\n")
+        assert await format_document(client, URI) == [edit((0, 0), (1, 0), "x = 1\n")]
+        [message] = client.messages
+        assert message.type == types.MessageType.Error
+        assert message.message.startswith("booster: invalid setting `booster.(file)`")
+        assert str(tmp_path / "settings" / "booster.yaml") in message.message

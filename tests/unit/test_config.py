@@ -86,3 +86,14 @@ def test_readme_settings_table_names_every_setting():
 
     walk(BoosterConfig, "")
     assert not missing, f"README's settings table lacks {missing}"
+
+
+def test_a_settings_file_that_is_not_utf8_is_a_config_error_naming_the_file(tmp_path):
+    from booster_lsp.config import read_settings_file
+    from booster_lsp.errors import ConfigError
+
+    path = tmp_path / "booster.yaml"
+    path.write_bytes(b"line_width: 80\n# caf\xe9\n")
+    with pytest.raises(ConfigError) as raised:
+        read_settings_file(path)
+    assert str(raised.value).endswith(f"{path}: not UTF-8 text: invalid continuation byte at byte 20")
