@@ -100,6 +100,42 @@ def test_refusals(syntax, language, code, old, new, line, column, message) -> No
     assert info.value.kind in ("refused", "syntax")
 
 
+MEMBERS = [
+    ("python", "class A:\n    def foo(self):\n        return 1\n\n    def bar(self):\n        return self.foo()\n",
+     "foo", 2, 9, 6),
+    ("python", "class A:\n    limit = 3\n\nprint(A().limit)\n", "limit", 2, 5, 4),
+    ("go", "package main\n\ntype T struct{}\n\nfunc (t T) Foo() int { return 1 }\n\nfunc main() {\n\tvar t T\n\tt.Foo()\n}\n",
+     "Foo", 5, 12, 9),
+    ("rust", "struct T;\nimpl T {\n    fn foo(&self) -> i32 { 1 }\n}\nfn main() {\n    let t = T;\n    t.foo();\n}\n",
+     "foo", 3, 8, 7),
+    ("rust", "struct T;\nimpl T {\n    fn new() -> T { T }\n}\nfn main() {\n    let t = T::new();\n}\n", "new", 3, 8, 6),
+]
+
+
+@pytest.mark.parametrize(("language", "code", "old", "line", "column", "use_line"), MEMBERS)
+def test_a_member_used_through_a_value_is_refused_not_half_renamed(syntax, language, code, old, line, column, use_line):
+    """Renaming only a method's definition broke every `value.method()` call: without types
+    booster cannot tell which `.name` uses are this member's, so it refuses."""
+    with pytest.raises(TransformationError) as info:
+        rename(syntax, language, code, old, "renamed", line, column)
+    assert info.value.message.startswith(f"{old!r} is a member of a type, used as `.{old}` at line {use_line}: ")
+    assert info.value.kind == "refused" and info.value.line == use_line
+
+
+@pytest.mark.parametrize(("language", "code", "old", "expected"), [
+    # a module-level function whose name is also some object's attribute: not a member
+    ("python", "def helper():\n    return 1\n\nprint(obj.helper, helper())\n", "helper",
+     "def util():\n    return 1\n\nprint(obj.helper, util())\n"),
+    # a class attribute used only in the class body, a method with no `.name` use in the document
+    ("python", "class A:\n    x = 1\n    y = x + 1\n\n    def m(self):\n        return 2\n", "x",
+     "class A:\n    util = 1\n    y = util + 1\n\n    def m(self):\n        return 2\n"),
+    ("go", "package main\n\nfunc helper() int { return 1 }\n\nfunc main() {\n\tx.helper()\n\thelper()\n}\n", "helper",
+     "package main\n\nfunc util() int { return 1 }\n\nfunc main() {\n\tx.helper()\n\tutil()\n}\n"),
+])
+def test_a_name_that_is_not_a_member_is_renamed_even_where_an_attribute_has_it(syntax, language, code, old, expected):
+    assert rename(syntax, language, code, old, "util") == expected
+
+
 def test_refusal_through_the_api_is_a_failed_result(booster) -> None:
     result = booster.transform_sync("x = 1\n", "rename", "python", old_name="x", new_name="for")
     assert not result.success and result.error_kind == "refused" and "keyword" in result.error

@@ -86,6 +86,14 @@ def plan_rename(model: ScopeModel, binding: Binding, new_name: str, *, alias_imp
         raise _refuse(f"{new_name!r} is already defined in the same scope (line {line_of(text, first)})", text, first)
     if language == "python" and (new_name in scope.globals or new_name in scope.nonlocals):
         raise _refuse(f"{new_name!r} is declared global/nonlocal in the same scope", text, scope.start)
+    if uses := model.member_uses(binding):
+        # `x.old` may be this member or another type's: without types it cannot be told, and
+        # renaming only the definition would break every call through a value
+        raise _refuse(
+            f"{old!r} is a member of a type, used as `.{old}` at line {line_of(text, uses[0])}: without types, "
+            f"booster cannot tell which `.{old}` uses refer to it, and renaming only its definition would break them",
+            text, uses[0],
+        )
     # every use of the binding must still resolve to it under the new name
     for occ in binding.occurrences:
         other = model.resolve_name(occ.scope, new_name, occ.start)

@@ -23,7 +23,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Callable
 
-from booster_lsp.core.syntax import GRAMMARS, SyntaxService
+from booster_lsp.core.syntax import GRAMMARS, SyntaxService, query_path
 from booster_lsp.errors import TransformationError
 
 log = logging.getLogger(__name__)
@@ -102,6 +102,8 @@ class ScopeModel:
         self.calls: list[tuple[Occurrence, tuple[int, int]]] = []  # (callee occurrence, keyword name range)
         self.module: Scope
         self._load_imports: Callable[[int, int], dict[tuple[int, int], str]] | None = None
+        self._load_members: Callable[[], tuple[set[int], dict[str, list[int]]]] | None = None
+        self._members: tuple[set[int], dict[str, list[int]]] | None = None
         #: None: the whole text; else the byte range of the top-level statements modelled
         self.span: tuple[int, int] | None = None
 
@@ -113,6 +115,20 @@ class ScopeModel:
             return None
         found = self._load_imports(occurrence.start, occurrence.end)
         return found.get((occurrence.start, occurrence.end))
+
+    def member_uses(self, binding: "Binding") -> list[int]:
+        """Where ``binding``, a method, attribute or associated item of a type, is used as
+        ``value.name`` (``Type::name``): byte offsets. Empty when it is not a member, or has
+        no such use here. The members query runs only when a rename asks."""
+        if self._load_members is None:
+            return []
+        if self._members is None:
+            self._members = self._load_members()
+        definitions, uses = self._members
+        member = (self.language == "python" and binding.scope.kind == "class") or any(
+            occurrence.start in definitions for occurrence in binding.occurrences if occurrence.is_binding
+        )
+        return uses.get(binding.name, []) if member else []
 
     # ------------------------------------------------------------------ look-ups
     def finish(self) -> None:
@@ -258,6 +274,8 @@ def _model(syntax: SyntaxService, language: str, text: bytes, span: tuple[int, i
     model = build_python(text, captures) if language == "python" else build_block(language, text, captures)
     model.span = span
     model._load_imports = lambda lo, hi: _imports(syntax, language, text, lo, hi)
+    if query_path(SyntaxService.grammar(language), "members").is_file():  # JS/TS: class members bind nothing
+        model._load_members = lambda: _members(syntax, language, text)
     with _models_lock:
         _models[key] = model
         while len(_models) > _MAX_MODELS:
@@ -275,6 +293,17 @@ def _imports(syntax: SyntaxService, language: str, text: bytes, start: int, end:
             kind = "dotted" if b"." in text[capture.start_byte:capture.end_byte] else "name"
             imports[(capture.start_byte, capture.start_byte + len(first))] = kind
     return imports
+
+
+def _members(syntax: SyntaxService, language: str, text: bytes) -> tuple[set[int], dict[str, list[int]]]:
+    definitions: set[int] = set()
+    uses: dict[str, list[int]] = {}
+    for capture in run_query(syntax, language, text, "members"):
+        if capture.name == "member.definition":
+            definitions.add(capture.start_byte)
+        elif capture.name == "member.use":
+            uses.setdefault(text[capture.start_byte:capture.end_byte].decode("utf-8"), []).append(capture.start_byte)
+    return definitions, uses
 
 
 def cached_scope_model(language: str, text: bytes) -> ScopeModel | None:
