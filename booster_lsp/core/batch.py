@@ -1,20 +1,27 @@
 """Formatting files on disk, in parallel: shared by the CLI and the MCP server.
 
 A file is only written when its formatted text differs, and atomically. A file with a
-syntax error (or any failure) is left untouched and reported with its location.
+syntax error (or any failure) is left untouched and reported with its location. A file that
+has not changed since a run found it formatted with the same settings and module is skipped
+(core/formatted_files.py).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from booster_lsp import __version__
 from booster_lsp.core.booster import WASMBooster
-from booster_lsp.core.operations import TransformationResult, language_for_path
+from booster_lsp.core.formatted_files import FormattedFiles, format_key, stamp_of
+from booster_lsp.core.operations import BoosterOperation, TransformationResult, language_for_path
+from booster_lsp.core.router import OperationRequest
 from booster_lsp.errors import BoosterError
 
 
@@ -35,10 +42,19 @@ class FileOutcome:
         return f"{self.path}:{self.line}:{self.column or 1}"
 
 
-def format_file(booster: WASMBooster, path: Path, *, write: bool, options: dict[str, Any]) -> FileOutcome:
+def format_file(
+    booster: WASMBooster, path: Path, *, write: bool, options: dict[str, Any],
+    formatted: FormattedFiles | None = None, key: str | None = None,
+) -> FileOutcome:
+    """Format one file; with ``formatted`` and a ``key`` (format_paths), a file recorded as
+    formatted under ``key`` is skipped, and a file found or made formatted is recorded."""
     language = language_for_path(path)
     if language is None:
         return FileOutcome(path, "skipped", message="unknown file type")
+    remember = formatted is not None and key is not None
+    if remember and formatted.is_formatted(path, key):
+        return FileOutcome(path, "unchanged", provider="cache")
+    stamp = stamp_of(path)  # before reading: what is recorded must be what was read
     try:
         original = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -56,9 +72,13 @@ def format_file(booster: WASMBooster, path: Path, *, write: bool, options: dict[
             line=location.line if location else None, column=location.column if location else None,
         )
     if result.transformed_code == original:
+        if remember and stamp is not None:
+            formatted.record(path, key, stamp)
         return FileOutcome(path, "unchanged", original=original, formatted=original, provider=result.provider or "")
     if write:
         write_atomically(path, result.transformed_code)
+        if remember:
+            formatted.record(path, key, stamp_of(path))
     return FileOutcome(path, "changed", original=original, formatted=result.transformed_code, provider=result.provider or "")
 
 
@@ -85,13 +105,55 @@ def format_paths(
     on_outcome: Callable[[FileOutcome], None] | None = None,
 ) -> list[FileOutcome]:
     """Format every file with a worker per core. WASM calls release the GIL, so threads
-    run modules in parallel; each module keeps a small pool of instances."""
+    run modules in parallel; each module keeps a small pool of instances. With the cache on,
+    files found formatted are remembered for the next run (core/formatted_files.py)."""
     options = options or {}
     outcomes: list[FileOutcome] = []
     workers = max(1, jobs or os.cpu_count() or 1)
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="booster-format") as executor:
-        for outcome in executor.map(lambda p: format_file(booster, p, write=write, options=options), files):
-            outcomes.append(outcome)
-            if on_outcome is not None:
-                on_outcome(outcome)
+    formatted = FormattedFiles.in_cache_dir() if booster.config.cache_enabled else None
+    keys = _FormatKeys(booster, options)
+
+    def run(path: Path) -> FileOutcome:
+        key = keys.of(language_for_path(path)) if formatted is not None else None
+        return format_file(booster, path, write=write, options=options, formatted=formatted, key=key)
+
+    try:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="booster-format") as executor:
+            for outcome in executor.map(run, files):
+                outcomes.append(outcome)
+                if on_outcome is not None:
+                    on_outcome(outcome)
+    finally:
+        if formatted is not None:
+            formatted.save()
     return outcomes
+
+
+class _FormatKeys:
+    """Per language, the key of everything a file's formatting depends on besides its text:
+    booster's version, the module (sha256), its options, verify. None: no module formats the
+    language (nothing is remembered)."""
+
+    def __init__(self, booster: WASMBooster, options: dict[str, Any]) -> None:
+        self.booster = booster
+        self.options = json.dumps(options, sort_keys=True, default=str)
+        self._keys: dict[str | None, str | None] = {}
+        self._lock = threading.Lock()
+
+    def of(self, language: str | None) -> str | None:
+        with self._lock:
+            if language not in self._keys:
+                self._keys[language] = self._key(language)
+            return self._keys[language]
+
+    def _key(self, language: str | None) -> str | None:
+        if language is None:
+            return None
+        try:
+            handler = self.booster.handler(BoosterOperation.FORMAT, language)
+        except BoosterError:
+            return None  # reported when the file is formatted
+        if handler is None:
+            return None
+        request = OperationRequest("", language, self.booster.config)
+        return format_key(__version__, language, handler.fingerprint, handler.cache_options(request), self.options)

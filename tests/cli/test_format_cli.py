@@ -126,3 +126,26 @@ def test_a_file_keeps_its_byte_order_mark_and_line_endings(tmp_path, env):
     assert source.read_bytes() == b"\xef\xbb\xbfx = 1\r\ny = [1, 2]\r\n"
     again = booster("format", "--check", str(source), env=env)
     assert again.returncode == 0, again.stderr
+
+
+def test_a_second_run_skips_files_it_found_formatted_until_they_or_the_settings_change(tmp_path, env):
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "a.py").write_text("x  =  1\n")
+    (project / "b.py").write_text("y = 2\n")
+    transformations = lambda: json.loads(booster("stats", "--json", env=env).stdout)["total_transformations"]  # noqa: E731
+    assert booster("format", str(project), env=env).returncode == 0
+    assert transformations() == 2
+    again = booster("format", "--check", str(project), env=env)
+    assert again.returncode == 0 and "0 would be reformatted, 2 unchanged" in again.stderr
+    assert transformations() == 2  # neither file was formatted again
+    (project / "a.py").write_text("x  =  3\n")  # edited: formatted again, and found wrong
+    edited = booster("format", "--check", str(project), env=env)
+    assert edited.returncode == 1 and f"would reformat {project / 'a.py'}" in edited.stderr
+    assert transformations() == 3
+    (project / "b.py").write_text("yyyyy = [11111, 22222]\n")
+    assert booster("format", str(project / "b.py"), env=env).returncode == 0
+    narrow = booster("format", "--check", "--line-width", "10", str(project / "b.py"), env=env)
+    assert narrow.returncode == 1  # other settings: not what was recorded
+    no_cache = booster("format", "--check", "--no-cache", str(project / "b.py"), env=env)
+    assert no_cache.returncode == 0 and transformations() == 6  # --no-cache reads and formats it
