@@ -197,6 +197,12 @@ class LintSource:
             cached = self._results.get(snapshot.uri)
         return cached[1] if cached is not None and cached[0] == snapshot.revision else None
 
+    def latest_results(self, uri: str) -> list[LintResult]:
+        """The lint results of the last revision of ``uri`` collected, whichever it was."""
+        with self._lock:
+            cached = self._results.get(uri)
+        return cached[1] if cached is not None else []
+
     def _lint(self, snapshot: DocumentSnapshot) -> list[LintResult]:
         if snapshot.language is None:
             return []

@@ -167,3 +167,27 @@ async def test_without_resolve_support_the_action_carries_a_command():
             types.ExecuteCommandParams(command=command.command, arguments=command.arguments))
         assert result == {"applied": True}
         assert apply_text_edits("import os\nimport sys\n", edits_of(applied[0], URI)) == ""
+
+
+async def test_a_request_at_a_keystroke_lists_fix_all_without_linting_the_new_revision():
+    """Editors ask for actions at every cursor move and keystroke; with no diagnostic of ours
+    under the cursor, the latest lint results decide whether "fix all" is offered. A request
+    for source.fixAll by name (fix on save) still lints the current text."""
+    async with session(resolving(pull=True), QUIET) as client:  # pull: no lint in the background
+        open_document(client, URI, "import os\n\nx = 1\n")
+        assert await pull_diagnostics(client, URI) == [F401]
+
+        async def lints() -> int:
+            stats = await client.workspace_execute_command_async(types.ExecuteCommandParams(command="booster.stats"))
+            return stats["operation_stats"]["lint"]["count"]
+
+        before = await lints()
+        change_document(client, URI, 2, "import os\n\nx = 12\n")
+        listed = await actions(client, URI, [], types.Range(types.Position(1, 0), types.Position(1, 0)))
+        assert [a.kind for a in listed] == ["source.fixAll.booster"]
+        assert await lints() == before  # listed from the latest results
+        resolved = await client.code_action_resolve_async(listed[0])
+        assert apply_text_edits("import os\n\nx = 12\n", edits_of(resolved.edit, URI)) == "\nx = 12\n"
+        change_document(client, URI, 3, "import os\n\nx = 123\n")
+        assert [a.kind for a in await actions(client, URI, [], only=["source.fixAll"])] == ["source.fixAll.booster"]
+        assert await lints() == before + 2  # the resolve above, and this revision's results

@@ -142,7 +142,12 @@ def free_function_name(code: str, base: str = "extracted") -> str:
 def name_in_use(text: bytes, name: str) -> bool:
     """Does `name` appear as a whole word anywhere (a binding, a use, an attribute, a keyword
     argument: the new function must not clash with or shadow any of them)?"""
-    return re.search(rb"(?<![\w])" + re.escape(name.encode("utf-8")) + rb"(?![\w])", text) is not None
+    word = name.encode("utf-8")
+    # a substring search first: the regex, with its look-behind, tries every position (19 ms on
+    # a 700 KB text, each time code actions are listed for a selection)
+    if word not in text:
+        return False
+    return re.search(rb"(?<![\w])" + re.escape(word) + rb"(?![\w])", text) is not None
 
 
 def _analyse_python(syntax: SyntaxService, model: ScopeModel, text: bytes, sel: Selection, enclosing) -> Analysis:

@@ -5,6 +5,12 @@ Quick fixes and suppressions are computed while listing: their edits come with t
 results of the revision (cached by the diagnostics; collected once if the client asks for
 actions first). Fix all applies fixes until stable (the core's ``fix="safe"``), so it is
 computed in ``codeAction/resolve``, in the worker pool.
+
+Editors ask for actions at every cursor move and keystroke, mostly with no diagnostic of
+ours under the cursor. Such a request does not lint the new revision (~60 ms on a
+17,000-line file here, ahead of the debounced diagnostics): whether "fix all" is offered
+comes from the latest results; resolving it lints the current text anyway. A request for
+``source.fixAll`` by name (fix on save) still uses exactly this revision's results.
 """
 
 from __future__ import annotations
@@ -39,7 +45,11 @@ class LintActions:
     kinds = (QUICKFIX, FIX_ALL)
 
     async def actions(self, ls: BoosterLanguageServer, request: ActionRequest) -> list[types.CodeAction]:
-        results = await lint_results(ls, request.snapshot)
+        ours = any(d.source == "booster" and d.code is not None for d in request.params.context.diagnostics)
+        if (ours and request.wants(QUICKFIX)) or request.only:
+            results = await lint_results(ls, request.snapshot)
+        else:  # a cursor move or keystroke (see above)
+            results = ls.lint.latest_results(request.snapshot.uri)
         if not results:
             return []
         fixes: list[types.CodeAction] = []
