@@ -4,6 +4,12 @@ Time saved and speedup are estimates against a per-operation LLM baseline; once 
 calls have been timed in this process, their measured mean replaces the baseline.
 Totals persist to a small JSON file (0600, per-user cache dir) so that `booster stats`
 in a new process shows them. A corrupt file is reported and rebuilt.
+
+Several processes share the file (editor sessions, `booster format` runs, a pre-commit hook
+running them in parallel): each save adds what this process recorded since its last save to
+what the file holds, under an exclusive lock of ``<file>.lock``, and takes the sum as its own
+view. Replacing the file with this process's view lost the others' counts: six parallel
+`booster format` runs counted one transformation.
 """
 
 from __future__ import annotations
@@ -15,7 +21,14 @@ import tempfile
 import threading
 import time
 from collections import deque
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, Iterator
+
+try:
+    import fcntl
+except ImportError:  # Windows: saves are not serialised (a concurrent save may lose a delta)
+    fcntl = None  # type: ignore[assignment]
 
 from booster_lsp.core.operations import BoosterStats, OperationStats
 
@@ -40,6 +53,9 @@ class StatsRecorder:
         self._llm_samples: dict[str, deque[float]] = {}
         self._last_save = 0.0
         self._dirty = False
+        self._synced: dict[str, Any] = self._as_data()  # the view as of the last load or save
+        self._new_samples: dict[str, int] = {}  # samples recorded since then, per operation
+        self._new_llm_samples: dict[str, int] = {}
         if path is not None:
             self._load(path)
 
@@ -56,6 +72,7 @@ class StatsRecorder:
             self._totals["total_transformations"] += 1
             self._counts[operation] = self._counts.get(operation, 0) + 1
             self._samples.setdefault(operation, deque(maxlen=SAMPLES_KEPT)).append(elapsed_ms)
+            self._new_samples[operation] = self._new_samples.get(operation, 0) + 1
             saved = 0.0
             self._totals["llm_tokens_in"] += tokens_in
             self._totals["llm_tokens_out"] += tokens_out
@@ -64,6 +81,7 @@ class StatsRecorder:
             elif llm:
                 self._totals["llm_fallbacks"] += 1
                 self._llm_samples.setdefault(operation, deque(maxlen=SAMPLES_KEPT)).append(elapsed_ms)
+                self._new_llm_samples[operation] = self._new_llm_samples.get(operation, 0) + 1
             else:
                 if cache_hit:
                     self._totals["cache_hits"] += 1
@@ -105,62 +123,142 @@ class StatsRecorder:
             )
 
     def reset(self) -> None:
+        """Zero, for every process sharing the file (``booster cache-clear --stats``)."""
         with self._lock:
-            for key in self._totals:
-                self._totals[key] = 0
-            self._time_saved_ms = self._baseline_sum_ms = self._actual_sum_ms = 0.0
-            self._samples.clear()
-            self._counts.clear()
-            self._llm_samples.clear()
-            self._dirty = True
-        self.save()
+            self._adopt(_empty())
+            if self.path is not None:
+                try:
+                    with _locked(self.path):
+                        _write(self.path, _empty())
+                except OSError as exc:
+                    log.warning("cannot save statistics to %s: %s", self.path, exc)
+            self._dirty = False
 
     # ---------------------------------------------------------------- persistence
     def _load(self, path: Path) -> None:
-        if not path.exists():
-            return
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            for key in self._totals:
-                self._totals[key] = int(data["totals"].get(key, 0))
-            self._time_saved_ms = float(data["time_saved_ms"])
-            self._baseline_sum_ms = float(data["baseline_sum_ms"])
-            self._actual_sum_ms = float(data["actual_sum_ms"])
-            for operation, samples in data["samples"].items():
-                self._samples[operation] = deque((float(s) for s in samples), maxlen=SAMPLES_KEPT)
-            self._counts = {op: int(n) for op, n in data["counts"].items()}
-            for operation, samples in data.get("llm_samples", {}).items():
-                self._llm_samples[operation] = deque((float(s) for s in samples), maxlen=SAMPLES_KEPT)
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:  # any shape: rebuilt
-            log.warning("statistics file %s is corrupt (%s); starting from zero", path, exc)
-            self.__init__(self.baselines_ms, None)  # type: ignore[misc]
-            self.path = path
+        data = _read(path)
+        if data is None:  # corrupt: rebuilt from zero at the next save
             self._dirty = True
+            return
+        self._adopt(data)
 
     def _maybe_save(self) -> None:
         if self.path is not None and time.monotonic() - self._last_save >= SAVE_INTERVAL_S:
             self.save()
 
     def save(self) -> None:
+        """Add what was recorded since the last save to the file, and take the file's sum."""
         if self.path is None or not self._dirty:
             return
-        with self._lock:
-            data = {
-                "totals": self._totals,
-                "time_saved_ms": self._time_saved_ms,
-                "baseline_sum_ms": self._baseline_sum_ms,
-                "actual_sum_ms": self._actual_sum_ms,
-                "samples": {op: list(s)[-100:] for op, s in self._samples.items()},
-                "counts": self._counts,
-                "llm_samples": {op: list(s)[-100:] for op, s in self._llm_samples.items()},
-            }
-            self._dirty = False
+        with self._lock:  # records wait (~1 ms, once a second) rather than fall between the two
             self._last_save = time.monotonic()
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")  # 0600
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle)
-            os.replace(tmp, self.path)
-        except OSError as exc:
-            log.warning("cannot save statistics to %s: %s", self.path, exc)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                with _locked(self.path):
+                    merged = _merge(_read(self.path) or _empty(), self._delta())
+                    _write(self.path, merged)
+            except OSError as exc:
+                log.warning("cannot save statistics to %s: %s", self.path, exc)
+                return
+            self._adopt(merged)
+            self._dirty = False
+
+    def _as_data(self) -> dict[str, Any]:
+        return {
+            "totals": dict(self._totals),
+            "time_saved_ms": self._time_saved_ms,
+            "baseline_sum_ms": self._baseline_sum_ms,
+            "actual_sum_ms": self._actual_sum_ms,
+            "samples": {op: list(s) for op, s in self._samples.items()},
+            "counts": dict(self._counts),
+            "llm_samples": {op: list(s) for op, s in self._llm_samples.items()},
+        }
+
+    def _delta(self) -> dict[str, Any]:
+        """What this process recorded since its view was last synced with the file."""
+        now, then = self._as_data(), self._synced
+        return {
+            "totals": {k: v - then["totals"].get(k, 0) for k, v in now["totals"].items()},
+            **{k: now[k] - then[k] for k in ("time_saved_ms", "baseline_sum_ms", "actual_sum_ms")},
+            "samples": {op: now["samples"][op][-n:] for op, n in self._new_samples.items()},
+            "counts": {op: n - then["counts"].get(op, 0) for op, n in now["counts"].items()},
+            "llm_samples": {op: now["llm_samples"][op][-n:] for op, n in self._new_llm_samples.items()},
+        }
+
+    def _adopt(self, data: dict[str, Any]) -> None:
+        """Make ``data`` (the file's shape) this process's view, synced."""
+        for key in self._totals:
+            self._totals[key] = int(data["totals"].get(key, 0))
+        self._time_saved_ms = float(data["time_saved_ms"])
+        self._baseline_sum_ms = float(data["baseline_sum_ms"])
+        self._actual_sum_ms = float(data["actual_sum_ms"])
+        self._samples = {op: deque(map(float, s), maxlen=SAMPLES_KEPT) for op, s in data["samples"].items()}
+        self._counts = {op: int(n) for op, n in data["counts"].items()}
+        self._llm_samples = {op: deque(map(float, s), maxlen=SAMPLES_KEPT)
+                             for op, s in data.get("llm_samples", {}).items()}
+        self._synced = self._as_data()
+        self._new_samples.clear()
+        self._new_llm_samples.clear()
+
+
+def _empty() -> dict[str, Any]:
+    return {"totals": {}, "time_saved_ms": 0.0, "baseline_sum_ms": 0.0, "actual_sum_ms": 0.0,
+            "samples": {}, "counts": {}, "llm_samples": {}}
+
+
+def _merge(base: dict[str, Any], delta: dict[str, Any]) -> dict[str, Any]:
+    merged = _empty()
+    for field in ("totals", "counts"):
+        for key in base[field].keys() | delta[field].keys():
+            merged[field][key] = base[field].get(key, 0) + delta[field].get(key, 0)
+    for field in ("time_saved_ms", "baseline_sum_ms", "actual_sum_ms"):
+        merged[field] = base[field] + delta[field]
+    for field in ("samples", "llm_samples"):
+        for op in base[field].keys() | delta[field].keys():
+            merged[field][op] = (list(base[field].get(op, [])) + list(delta[field].get(op, [])))[-SAMPLES_KEPT:]
+    return merged
+
+
+def _read(path: Path) -> dict[str, Any] | None:
+    """The file's statistics (all zero when there is no file); None, with a warning, when it
+    holds something else."""
+    if not path.exists():
+        return _empty()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        checked = _empty()
+        checked["totals"] = {str(k): int(v) for k, v in data["totals"].items()}
+        for field in ("time_saved_ms", "baseline_sum_ms", "actual_sum_ms"):
+            checked[field] = float(data[field])
+        checked["counts"] = {str(op): int(n) for op, n in data["counts"].items()}
+        for field in ("samples", "llm_samples"):
+            checked[field] = {str(op): [float(x) for x in samples] for op, samples in data.get(field, {}).items()}
+        return checked
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:  # any shape: rebuilt
+        log.warning("statistics file %s is corrupt (%s); starting from zero", path, exc)
+        return None
+
+
+def _write(path: Path, data: dict[str, Any]) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")  # 0600
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """An exclusive lock of ``<path>.lock`` between processes (none where fcntl is missing)."""
+    if fcntl is None:
+        yield
+        return
+    fd = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock

@@ -149,3 +149,15 @@ def test_a_second_run_skips_files_it_found_formatted_until_they_or_the_settings_
     assert narrow.returncode == 1  # other settings: not what was recorded
     no_cache = booster("format", "--check", "--no-cache", str(project / "b.py"), env=env)
     assert no_cache.returncode == 0 and transformations() == 6  # --no-cache reads and formats it
+
+
+def test_parallel_runs_all_count_in_the_statistics(tmp_path, env):
+    """A pre-commit hook runs several `booster format` at once: every run's work is counted."""
+    files = []
+    for n in range(4):
+        files.append(tmp_path / f"f{n}.py")
+        files[-1].write_text(f"x  =  {n}\n")
+    runs = [subprocess.Popen([str(BOOSTER), "format", "--no-cache", str(f)], env=env, stderr=subprocess.DEVNULL)
+            for f in files]
+    assert [run.wait(timeout=120) for run in runs] == [0, 0, 0, 0]
+    assert json.loads(booster("stats", "--json", env=env).stdout)["total_transformations"] == 4
