@@ -116,11 +116,12 @@ class AnsweredInvalidRequest(JsonRpcInvalidParams):
 
 
 class BoosterProtocol(LanguageServerProtocol):
-    """pygls' protocol with four changes: the position encoding is negotiated by
+    """pygls' protocol with five changes: the position encoding is negotiated by
     text/positions (UTF-8 if offered, else UTF-16); open documents live in our
     DocumentStore rather than in pygls' workspace; a request sees its document as it
     was when the request arrived, even if a later didChange is handled before the
-    handler's first step runs; and finished notifications are forgotten (see below)."""
+    handler's first step runs; finished notifications are forgotten; and a request whose
+    params do not fit their type is answered with an error (see below)."""
 
     _server: BoosterLanguageServer
 
