@@ -83,6 +83,10 @@ def format_file(
 
 
 def write_atomically(path: Path, text: str) -> None:
+    """Replace the file's content in one step (a temporary file renamed over it), keeping its
+    mode. Through a symbolic link, the file it points to is written: the link stays a link,
+    as when Ruff or black write."""
+    path = Path(os.path.realpath(path))
     mode = path.stat().st_mode & 0o7777
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".booster")
     try:

@@ -161,3 +161,14 @@ def test_parallel_runs_all_count_in_the_statistics(tmp_path, env):
             for f in files]
     assert [run.wait(timeout=120) for run in runs] == [0, 0, 0, 0]
     assert json.loads(booster("stats", "--json", env=env).stdout)["total_transformations"] == 4
+
+
+def test_a_symbolic_link_stays_a_link_and_its_target_is_formatted(tmp_path, env):
+    (tmp_path / "real").mkdir()
+    target = tmp_path / "real" / "t.py"
+    target.write_text("x  =  1\n")
+    link = tmp_path / "link.py"
+    link.symlink_to(target)
+    assert booster("format", str(link), env=env).returncode == 0
+    assert link.is_symlink() and link.resolve() == target
+    assert target.read_text() == "x = 1\n"
