@@ -26,11 +26,13 @@ _EXPORTS = {
 __all__ = sorted([*_EXPORTS, "__version__"])
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~13 ms)
-if TYPE_CHECKING:
-    from booster_lsp.config import BoosterConfig
-    from booster_lsp.core.booster import WASMBooster
-    from booster_lsp.core.operations import BoosterOperation, BoosterStats, TransformationResult
-    from booster_lsp.errors import BoosterError, CacheError, ConfigError, TransformationError, WASMModuleNotFound
+if TYPE_CHECKING:  # for type checkers and IDEs; at run time __getattr__ imports them (F401: exported)
+    from booster_lsp.config import BoosterConfig  # noqa: F401
+    from booster_lsp.core.booster import WASMBooster  # noqa: F401
+    from booster_lsp.core.operations import BoosterOperation, BoosterStats, TransformationResult  # noqa: F401
+    from booster_lsp.errors import (  # noqa: F401
+        BoosterError, CacheError, ConfigError, TransformationError, WASMModuleNotFound,
+    )
 
 
 def __getattr__(name: str) -> object:

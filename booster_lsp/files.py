@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterator
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    import pathspec
+from typing import TYPE_CHECKING, Iterator
 
 from booster_lsp.core.operations import LANGUAGE_BY_EXTENSION
+
+if TYPE_CHECKING:
+    import pathspec
 
 ALWAYS_SKIPPED = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".nox",
                   ".mypy_cache", ".ruff_cache", ".pytest_cache", "site-packages"}

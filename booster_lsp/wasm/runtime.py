@@ -281,7 +281,8 @@ class Sandbox:
         code = trap.trap_code
         kind = "module"
         if code == wasmtime.TrapCode.INTERRUPT:
-            message = f"module {self.name} exceeded its deadline of {self.limits.deadline_ms} ms"
+            deadline = self.limits.deadline_ms
+            message = f"module {self.name} exceeded its deadline of {deadline} ms (setting `deadline_ms`)"
         elif self._memory_exhausted():
             message = f"module {self.name} exceeded its memory limit of {self.limits.memory_bytes // (1024 * 1024)} MiB"
         elif code == wasmtime.TrapCode.STACK_OVERFLOW:
