@@ -208,10 +208,12 @@ def _run_with_progress(booster: WASMBooster, targets: list[Path], *, write: bool
 
 
 def _summary(outcomes: list[FileOutcome], *, wrote: bool, elapsed: float) -> None:
-    counts = {status: sum(1 for o in outcomes if o.status == status) for status in ("changed", "unchanged", "failed")}
+    counts = {status: sum(1 for o in outcomes if o.status == status)
+              for status in ("changed", "unchanged", "failed", "skipped")}
     verb = "reformatted" if wrote else "would be reformatted"
+    skipped = f", {counts['skipped']} skipped" if counts["skipped"] else ""
     click.echo(
-        f"{counts['changed']} {verb}, {counts['unchanged']} unchanged, {counts['failed']} failed "
+        f"{counts['changed']} {verb}, {counts['unchanged']} unchanged, {counts['failed']} failed{skipped} "
         f"({len(outcomes)} files in {elapsed:.2f} s)",
         err=True,
     )
@@ -224,6 +226,8 @@ def _report(outcomes: list[FileOutcome], *, check: bool, diff: bool, wrote: bool
         if outcome.status == "failed":
             failed = True
             click.echo(f"{outcome.location()}: {outcome.message}", err=True)
+        elif outcome.status == "skipped":  # a file named on the command line (directories yield known types only)
+            click.echo(f"{outcome.path}: skipped: {outcome.message}", err=True)
         elif outcome.status == "changed":
             changed = True
             if diff:

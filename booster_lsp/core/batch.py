@@ -50,7 +50,7 @@ def format_file(
     formatted under ``key`` is skipped, and a file found or made formatted is recorded."""
     language = language_for_path(path)
     if language is None:
-        return FileOutcome(path, "skipped", message="unknown file type")
+        return FileOutcome(path, "skipped", message="no language is known for its extension; nothing formats it")
     remember = formatted is not None and key is not None
     if remember and formatted.is_formatted(path, key):
         return FileOutcome(path, "unchanged", provider="cache")

@@ -172,3 +172,13 @@ def test_a_symbolic_link_stays_a_link_and_its_target_is_formatted(tmp_path, env)
     assert booster("format", str(link), env=env).returncode == 0
     assert link.is_symlink() and link.resolve() == target
     assert target.read_text() == "x = 1\n"
+
+
+def test_a_named_file_no_module_formats_is_reported_as_skipped(tmp_path, env):
+    (tmp_path / "notes.yaml").write_text("a:  1\n")
+    (tmp_path / "a.py").write_text("x  =  1\n")
+    done = booster("format", str(tmp_path / "notes.yaml"), str(tmp_path / "a.py"), env=env)
+    assert done.returncode == 0, done.stderr
+    assert f"{tmp_path / 'notes.yaml'}: skipped: no language is known for its extension" in done.stderr
+    assert done.stderr.splitlines()[-1].startswith("1 reformatted, 0 unchanged, 0 failed, 1 skipped (2 files in ")
+    assert (tmp_path / "notes.yaml").read_text() == "a:  1\n"
