@@ -109,6 +109,8 @@ def format_command(
     booster = WASMBooster(config)
     started = time.monotonic()
     targets = list(iter_source_files(all_paths))
+    if not targets:
+        click.echo("warning: no file booster formats under the given paths", err=True)
     booster.llm_by_default = _llm_consent(booster, targets, use_llm, yes)
     outcomes = _run_with_progress(booster, targets, write=not (check or diff), jobs=workers)
     if use_llm:
@@ -273,6 +275,9 @@ def lint_command(paths: tuple[Path, ...], fix: bool, unsafe_fixes: bool, select:
     booster.llm_by_default = False
     mode = ("unsafe" if unsafe_fixes else "safe") if fix else None
     targets = [p for p in iter_source_files(list(paths)) if language_for_path(p) in _LINTED]
+    if not targets:  # not "All checks passed!": nothing was checked
+        click.echo("warning: no Python, JavaScript, TypeScript, Go or Rust file under the given paths", err=True)
+        return
     try:
         outcomes = [lint_file(booster, target, fix=mode, overrides=overrides) for target in targets]
     except BoosterError as exc:

@@ -83,3 +83,10 @@ def test_a_file_that_could_not_be_linted_is_never_summed_up_as_all_checks_passed
     with_findings = run(str(project / "deep.py"), str(project / "a.py"))
     assert with_findings.exit_code == 2
     assert with_findings.stderr.splitlines()[-1] == "Found 2 errors. 1 file could not be linted (above)."
+
+
+def test_paths_without_a_lintable_file_warn_instead_of_passing(project):
+    (project / "notes.yaml").write_text("a: 1\n")
+    result = run(str(project / "notes.yaml"))
+    assert result.exit_code == 0
+    assert result.stderr == "warning: no Python, JavaScript, TypeScript, Go or Rust file under the given paths\n"
