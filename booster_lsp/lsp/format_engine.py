@@ -107,11 +107,14 @@ def format_snapshot(
     new_text = result.transformed_code
     if booster.config.line_ending == "auto":
         new_text = keep_line_endings(snapshot.text, new_text)
-    edits = line_edits(snapshot.text, new_text)
-    if codec is not None and range_ is not None and byte_range is None:
-        # The module formats whole files only: keep the edits inside the requested lines.
+    edits = line_edits(snapshot.text, new_text, per_line=range_ is not None)
+    if codec is not None and range_ is not None:
+        # Keep the edits inside the requested lines: a module may format more than the range
+        # (dprint's plugins take a range and format the whole file), or only whole files.
         start, end = codec.offsets(range_)
         first, last = snapshot.index.line_of(start), snapshot.index.line_of(end)
+        if end > start and last > first and snapshot.index.line_starts[last] == end:
+            last -= 1  # whole lines selected: the range ends where the next line starts
         edits = [edit for edit in edits if edit.start_line >= first and edit.end_line <= last + 1]
     return FormatOutcome(json_line_edits(snapshot, encoding, edits))
 

@@ -89,13 +89,22 @@ def minimal_edits(old: str, new: str, *, fine: bool = False) -> list[TextEdit]:
     return edits
 
 
-def line_edits(old: str, new: str) -> list[LineEdit]:
+def line_edits(old: str, new: str, *, per_line: bool = False) -> list[LineEdit]:
     """``minimal_edits(old, new)`` by line numbers: its edits start and end at line starts, and
-    the LSP position of a line start needs no conversion (the formatting path)."""
+    the LSP position of a line start needs no conversion (the formatting path). With
+    ``per_line``, a block of n changed lines replaced by n lines is n one-line edits, so that
+    edits can be kept or dropped line by line (range formatting)."""
     if old == new:
         return []
     old_lines, new_lines = split_lines(old), split_lines(new)
-    return [LineEdit(i1, i2, "".join(new_lines[j1:j2])) for i1, i2, j1, j2 in _line_hunks(old_lines, new_lines)]
+    edits = []
+    for i1, i2, j1, j2 in _line_hunks(old_lines, new_lines):
+        if per_line and i2 - i1 == j2 - j1:
+            edits.extend(LineEdit(i, i + 1, new_lines[j]) for i, j in zip(range(i1, i2), range(j1, j2))
+                         if old_lines[i] != new_lines[j])
+        else:
+            edits.append(LineEdit(i1, i2, "".join(new_lines[j1:j2])))
+    return edits
 
 
 def _line_hunks(a: list[str], b: list[str]) -> list[tuple[int, int, int, int]]:

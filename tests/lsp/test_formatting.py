@@ -112,6 +112,27 @@ async def test_range_formatting_formats_only_the_range():
         assert edits == [edit((1, 0), (2, 0), "b = 2\n")]
 
 
+async def range_format(client, uri, start, end):
+    return as_list(await client.text_document_range_formatting_async(types.DocumentRangeFormattingParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), range=types.Range(types.Position(*start), types.Position(*end)),
+        options=types.FormattingOptions(tab_size=4, insert_spaces=True),
+    )))
+
+
+async def test_range_formatting_leaves_the_rest_alone_with_a_module_that_formats_whole_files():
+    """dprint's plugins take the range and format the whole file anyway: the edits outside
+    the requested lines are dropped, adjacent changed lines included."""
+    text = "const a={b:1}\nconst c  =  2\nconst d  =  3\n"
+    async with session(init_options=QUIET) as client:
+        uri = "file:///work/range.js"
+        open_document(client, uri, text, "javascript")
+        assert await range_format(client, uri, (1, 0), (1, 5)) == [edit((1, 0), (2, 0), "const c = 2;\n")]
+        # whole lines 0-1 selected: the selection ends where line 2 starts
+        assert await range_format(client, uri, (0, 0), (2, 0)) == [
+            edit((0, 0), (1, 0), "const a = { b: 1 };\n"), edit((1, 0), (2, 0), "const c = 2;\n"),
+        ]
+
+
 @pytest.mark.parametrize(
     ("language", "uri", "text", "expected"),
     [

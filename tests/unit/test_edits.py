@@ -86,3 +86,13 @@ def test_formatting_near_changes_keeps_only_the_formatter_hunks_that_touch_writt
     assert formatting_near_changes("w=0\n" + tight, "w=0\nx=1\ny=2\nz=30\n", "w = 0\nx = 1\ny = 2\nz = 30\n") == \
         "w=0\nx=1\ny = 2\nz = 30\n"
     assert formatting_near_changes(original, original, formatted) == original  # nothing written: nothing formatted
+
+
+def test_line_edits_per_line_split_a_block_of_equally_many_lines():
+    from booster_lsp.text.edits import LineEdit, line_edits
+
+    old, new = "a=1\nb=2\nkeep\nc=3\n", "a = 1\nb=2\nkeep\nc = 3\nd = 4\n"
+    assert line_edits(old, new) == [LineEdit(0, 1, "a = 1\n"), LineEdit(3, 4, "c = 3\nd = 4\n")]
+    old, new = "a=1\nb=2\n", "a = 1\nb = 2\n"
+    assert line_edits(old, new) == [LineEdit(0, 2, "a = 1\nb = 2\n")]
+    assert line_edits(old, new, per_line=True) == [LineEdit(0, 1, "a = 1\n"), LineEdit(1, 2, "b = 2\n")]
