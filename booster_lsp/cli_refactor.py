@@ -12,13 +12,16 @@ from typing import Any
 import click
 
 from booster_lsp.cli import EXIT_ERROR, _config, _fail, main
+from booster_lsp.core.batch import write_atomically
 from booster_lsp.core.booster import WASMBooster
 from booster_lsp.core.operations import BoosterOperation, language_for_path
 
 
 def _run(path: Path, operation: BoosterOperation, language: str | None, write: bool, diff: bool, **args: Any) -> None:
     try:
-        code = path.read_text(encoding="utf-8")
+        code = path.read_bytes().decode("utf-8")  # bytes: read_text would turn CRLF into LF
+    except UnicodeDecodeError as exc:
+        _fail(f"{path}: not UTF-8: {exc.reason} at byte {exc.start}")
     except OSError as exc:
         _fail(f"{path}: {exc.strerror or exc}")
     lang = language or language_for_path(path)
@@ -33,7 +36,7 @@ def _run(path: Path, operation: BoosterOperation, language: str | None, write: b
     new = result.transformed_code
     if write:
         if new != code:
-            path.write_text(new, encoding="utf-8")
+            write_atomically(path, new)
         click.echo(f"{'changed' if new != code else 'unchanged'}: {path}", err=True)
     elif diff:
         sys.stdout.writelines(difflib.unified_diff(code.splitlines(True), new.splitlines(True), f"a/{path}", f"b/{path}"))

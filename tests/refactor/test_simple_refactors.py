@@ -123,3 +123,42 @@ def test_other_languages_refused(syntax, kind) -> None:
 ])
 def test_simplify_is_true(syntax, code, expected) -> None:
     assert simplify(syntax, "python", code) == expected
+
+
+CRLF = ("def total(items):\r\n    s = 0\r\n    k = 2\r\n    for it in items:\r\n        s += it * k\r\n"
+        "    z = not not s\r\n    return z\r\n")
+
+
+@pytest.mark.parametrize(("operation", "args"), [
+    ("rename", {"old_name": "s", "new_name": "acc", "line": 2, "column": 5}),
+    ("extract_function", {"start_line": 4, "end_line": 5, "function_name": "add"}),
+    ("refactor_simple", {"refactor_type": "extract_constant", "line": 2, "column": 9, "name": "ZERO"}),
+    ("refactor_simple", {"refactor_type": "inline", "line": 3, "column": 5}),
+    ("refactor_simple", {"refactor_type": "simplify"}),
+])
+def test_a_refactoring_keeps_the_texts_line_endings(booster, operation, args) -> None:
+    """Refactorings write "\\n" and the formatter near them chose LF: a CRLF text came back
+    LF, or mixed, from the API and the MCP server."""
+    result = booster.transform_sync(CRLF, operation, "python", _cache=False, **args)
+    assert result.success, result.error
+    assert result.transformed_code != CRLF
+    assert result.transformed_code.count("\n") == result.transformed_code.count("\r\n")
+
+
+@pytest.mark.parametrize(("operation", "args"), [  # lines of CRLF, one lower
+    ("extract_function", {"start_line": 5, "end_line": 6, "function_name": "add"}),
+    ("refactor_simple", {"refactor_type": "extract_constant", "line": 3, "column": 9, "name": "ZERO"}),
+    ("lint", {"fix": "safe"}),
+])
+def test_code_inserted_at_the_top_goes_after_the_byte_order_mark(booster, operation, args) -> None:
+    """A U+FEFF left in the middle of a Python file is a syntax error."""
+    code = "\ufeffimport os\r\n" + CRLF
+    result = booster.transform_sync(code, operation, "python", _cache=False, **args)
+    assert result.success, result.error
+    assert result.transformed_code.startswith("\ufeff") and result.transformed_code.count("\ufeff") == 1
+    assert result.transformed_code != code
+
+
+def test_lint_positions_after_a_byte_order_mark_are_those_an_editor_shows(booster) -> None:
+    result = booster.transform_sync("\ufeffimport os\nx = 1\n", "lint", "python", _cache=False)
+    assert [(d["code"], d["line"], d["column"]) for d in result.diagnostics] == [("F401", 1, 8)]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from booster_lsp.core.router import OperationOutput, OperationRequest
+from booster_lsp.core.router import OperationOutput, OperationRequest, keeping_bom
 from booster_lsp.core.syntax import SyntaxService
 from booster_lsp.errors import BoosterError, TransformationError
+from booster_lsp.text.edits import keep_line_endings
 
 if TYPE_CHECKING:
     from booster_lsp.core.booster import WASMBooster
@@ -68,6 +69,11 @@ class _SyntaxHandler:
     def _provider(self) -> str:
         return "wasm:booster-syntax"
 
+    def _output(self, request: OperationRequest, text: str) -> OperationOutput:
+        # the code a refactoring writes, and the formatter near it, end lines with "\n": the
+        # file's own line ending is restored (a CRLF file came back LF, or mixed)
+        return OperationOutput(keep_line_endings(request.code, text), self._provider())
+
 
 def _int(args: dict[str, Any], name: str, required: bool = False) -> int | None:
     value = args.get(name)
@@ -84,6 +90,7 @@ def _int(args: dict[str, Any], name: str, required: bool = False) -> int | None:
 class RenameHandler(_SyntaxHandler):
     arguments = frozenset({"old_name", "new_name", "line", "column"})
 
+    @keeping_bom
     def run(self, request: OperationRequest) -> OperationOutput:
         from booster_lsp.core.refactor.rename import rename
 
@@ -92,24 +99,26 @@ class RenameHandler(_SyntaxHandler):
             raise TransformationError("missing argument 'new_name'", kind="refused")
         text = rename(self.syntax, request.language, request.code, args.get("old_name"), str(args["new_name"]),
                       _int(args, "line"), _int(args, "column"))
-        return OperationOutput(text, self._provider())
+        return self._output(request, text)
 
 
 class ExtractFunctionHandler(_SyntaxHandler):
     arguments = frozenset({"start_line", "end_line", "function_name"})
 
+    @keeping_bom
     def run(self, request: OperationRequest) -> OperationOutput:
         from booster_lsp.core.refactor.extract import extract_function
 
         args = request.args
         text = extract_function(self.syntax, request.language, request.code, _int(args, "start_line", True),
                                 _int(args, "end_line", True), str(args.get("function_name") or "extracted"))
-        return OperationOutput(self._format(request.code, text), self._provider())
+        return self._output(request, self._format(request.code, text))
 
 
 class RefactorSimpleHandler(_SyntaxHandler):
     arguments = frozenset({"refactor_type", "start_line", "end_line", "line", "column", "name", "replace_all"})
 
+    @keeping_bom
     def run(self, request: OperationRequest) -> OperationOutput:
         args = request.args
         kind = args.get("refactor_type") or "simplify"
@@ -131,4 +140,4 @@ class RefactorSimpleHandler(_SyntaxHandler):
         else:
             raise TransformationError(
                 f"unknown refactor_type {kind!r}; expected simplify, inline or extract_constant", kind="refused")
-        return OperationOutput(text, self._provider())
+        return self._output(request, text)
