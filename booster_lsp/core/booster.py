@@ -26,7 +26,7 @@ from booster_lsp.core.operations import (
     normalize_language,
 )
 from booster_lsp.core.providers import PROVIDERS_BY_ABI, FormatProvider, NativeRustfmtProvider, rustfmt_executable
-from booster_lsp.core.router import OPERATIONS, OperationHandler, OperationRequest
+from booster_lsp.core.router import OPERATIONS, OperationHandler, OperationRequest, run_after_bom
 from booster_lsp.core.stats import StatsRecorder
 from booster_lsp.core.syntax import SyntaxService
 from booster_lsp.errors import BoosterError, TransformationError
@@ -228,7 +228,7 @@ class WASMBooster:
                 return self._llm_transform(operation, request, started, use_cache, cancel, resting, check_args=False)
             return failure(resting, "quarantined")
         try:
-            output = handler.run(request)
+            output = run_after_bom(handler.run, request)
         except UnicodeEncodeError:  # modules take UTF-8, which a lone surrogate has no encoding in
             return failure((error := _not_unicode(code)).message, error.kind, error)
         except TransformationError as error:

@@ -30,7 +30,6 @@ from typing import Any, Callable, Iterable
 
 from booster_lsp.config import BoosterConfig
 from booster_lsp.core.providers import WasmModuleProvider
-from booster_lsp.core.router import keeping_bom
 from booster_lsp.errors import TransformationError
 from booster_lsp.wasm.pool import InstancePool
 from booster_lsp.wasm.registry import ModuleRegistry, ModuleSpec
@@ -587,7 +586,6 @@ class LintHandler:
     def cache_options(self, request: Any) -> str:
         return self.provider.options_key(request.config, request.path) + f"|{request.language}"
 
-    @keeping_bom
     def run(self, request: Any) -> Any:
         from booster_lsp.core.router import OperationOutput
 

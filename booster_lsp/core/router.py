@@ -7,7 +7,6 @@ operation means adding one line here and one module beside this one.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Callable, Protocol
 
@@ -56,26 +55,21 @@ HandlerFactory = Callable[["WASMBooster", str], "OperationHandler | None"]
 BOM = "\ufeff"
 
 
-def keeping_bom(run: Callable[[Any, OperationRequest], OperationOutput]) -> Callable[[Any, OperationRequest], OperationOutput]:
-    """An operation's ``run`` on the text after its byte order mark, the mark put back on the
-    output. Every module drops the mark, and a refactoring that inserts at the top of a file
-    put its code before it (a U+FEFF in the middle of a Python file is a syntax error); the
-    file's encoding mark is kept, as Ruff's and dprint's own CLIs keep it. Positions in the
-    output (line and column, lint's byte offsets) are those of the text after the mark, as an
-    editor shows it."""
-
-    @functools.wraps(run)
-    def run_after_the_mark(handler: Any, request: OperationRequest) -> OperationOutput:
-        if not request.code.startswith(BOM):
-            return run(handler, request)
-        byte_range = request.byte_range
-        if byte_range is not None:  # byte offsets into the text with its mark (3 bytes in UTF-8)
-            byte_range = (max(0, byte_range[0] - 3), max(0, byte_range[1] - 3))
-        output = run(handler, replace(request, code=request.code[len(BOM):], byte_range=byte_range))
-        output.text = BOM + output.text
-        return output
-
-    return run_after_the_mark
+def run_after_bom(run: Callable[[OperationRequest], OperationOutput], request: OperationRequest) -> OperationOutput:
+    """An operation run on the text after its byte order mark, the mark put back on the output
+    (WASMBooster.transform_sync calls every handler through this). Every module drops the
+    mark, and a refactoring that inserts at the top of a file put its code before it (a U+FEFF
+    in the middle of a Python file is a syntax error); the file's encoding mark is kept, as
+    Ruff's and dprint's own CLIs keep it. Positions in the output (line and column, lint's
+    byte offsets) are those of the text after the mark, as an editor shows it."""
+    if not request.code.startswith(BOM):
+        return run(request)
+    byte_range = request.byte_range
+    if byte_range is not None:  # byte offsets into the text with its mark (3 bytes in UTF-8)
+        byte_range = (max(0, byte_range[0] - 3), max(0, byte_range[1] - 3))
+    output = run(replace(request, code=request.code[len(BOM):], byte_range=byte_range))
+    output.text = BOM + output.text
+    return output
 
 
 class FormatHandler:
@@ -99,7 +93,6 @@ class FormatHandler:
         verify = "verify" if self._verifies(request) else ""
         return self.provider.options_key(self._request(request)) + (f"{request.byte_range}" if request.byte_range else "") + verify
 
-    @keeping_bom
     def run(self, request: OperationRequest) -> OperationOutput:
         output = self.provider.format(self._request(request))
         if self._verifies(request) and output.text != request.code:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from booster_lsp.core.router import OperationOutput, OperationRequest, keeping_bom
+from booster_lsp.core.router import OperationOutput, OperationRequest
 from booster_lsp.core.syntax import SyntaxService
 from booster_lsp.errors import BoosterError, TransformationError
 from booster_lsp.text.edits import keep_line_endings
@@ -90,7 +90,6 @@ def _int(args: dict[str, Any], name: str, required: bool = False) -> int | None:
 class RenameHandler(_SyntaxHandler):
     arguments = frozenset({"old_name", "new_name", "line", "column"})
 
-    @keeping_bom
     def run(self, request: OperationRequest) -> OperationOutput:
         from booster_lsp.core.refactor.rename import rename
 
@@ -105,7 +104,6 @@ class RenameHandler(_SyntaxHandler):
 class ExtractFunctionHandler(_SyntaxHandler):
     arguments = frozenset({"start_line", "end_line", "function_name"})
 
-    @keeping_bom
     def run(self, request: OperationRequest) -> OperationOutput:
         from booster_lsp.core.refactor.extract import extract_function
 
@@ -118,7 +116,6 @@ class ExtractFunctionHandler(_SyntaxHandler):
 class RefactorSimpleHandler(_SyntaxHandler):
     arguments = frozenset({"refactor_type", "start_line", "end_line", "line", "column", "name", "replace_all"})
 
-    @keeping_bom
     def run(self, request: OperationRequest) -> OperationOutput:
         args = request.args
         kind = args.get("refactor_type") or "simplify"
