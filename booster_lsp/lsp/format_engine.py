@@ -112,9 +112,7 @@ def format_snapshot(
         # Keep the edits inside the requested lines: a module may format more than the range
         # (dprint's plugins take a range and format the whole file), or only whole files.
         start, end = codec.offsets(range_)
-        first, last = snapshot.index.line_of(start), snapshot.index.line_of(end)
-        if end > start and last > first and snapshot.index.line_starts[last] == end:
-            last -= 1  # whole lines selected: the range ends where the next line starts
+        first, last = snapshot.index.selected_lines(start, end)
         edits = [edit for edit in edits if edit.start_line >= first and edit.end_line <= last + 1]
     return FormatOutcome(json_line_edits(snapshot, encoding, edits))
 

@@ -68,6 +68,14 @@ class LineIndex:
         offset = min(max(offset, 0), len(self.text))
         return bisect.bisect_right(self.line_starts, offset) - 1
 
+    def selected_lines(self, start: int, end: int) -> tuple[int, int]:
+        """First and last 0-based line a selection of code points [start, end) covers. A
+        selection of whole lines ends where the next line starts: that line is not covered."""
+        first, last = self.line_of(start), self.line_of(end)
+        if end > start and last > first and self.line_starts[last] == end:
+            last -= 1
+        return first, last
+
     def line_span(self, line: int) -> tuple[int, int]:
         """Code point offsets of the line's content, without its line ending."""
         start = self.line_starts[line]

@@ -120,10 +120,7 @@ class RefactorActions:
             return []
         found: list[tuple[str, dict[str, Any]]] = []
         selected = text[start:end].strip()
-        first_line = index.line_of(start)
-        last_line = index.line_of(end)
-        if end > start and index.line_starts[last_line] == end and last_line > first_line:
-            last_line -= 1  # a selection of whole lines ends at the start of the next one
+        first_line, last_line = index.selected_lines(start, end)
         if selected:
             from booster_lsp.core.refactor.extract import free_function_name  # not at start-up
 
