@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from booster_lsp import __version__
+from booster_lsp.atomic_file import replace_file
 from booster_lsp.core.booster import WASMBooster
 from booster_lsp.core.formatted_files import FormattedFiles, format_key, stamp_of
 from booster_lsp.core.operations import BoosterOperation, TransformationResult, language_for_path
@@ -87,16 +87,7 @@ def write_atomically(path: Path, text: str) -> None:
     mode. Through a symbolic link, the file it points to is written: the link stays a link,
     as when Ruff or black write."""
     path = Path(os.path.realpath(path))
-    mode = path.stat().st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".booster")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    replace_file(path, text.encode("utf-8"), mode=path.stat().st_mode & 0o7777)
 
 
 def format_paths(

@@ -20,9 +20,10 @@ import hashlib
 import logging
 import marshal
 import os
-import tempfile
 import threading
 from pathlib import Path
+
+from booster_lsp.atomic_file import replace_file
 
 log = logging.getLogger(__name__)
 
@@ -75,10 +76,7 @@ class FormattedFiles:
         with self._lock:
             entries = dict(list(self._entries.items())[-MAX_ENTRIES:])
         try:
-            fd, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".formatted-files-")
-            with os.fdopen(fd, "wb") as handle:
-                marshal.dump(entries, handle)
-            os.replace(temporary, self.path)
+            replace_file(self.path, marshal.dumps(entries))
         except OSError as error:
             log.debug("formatted files not saved: %s", error)
 

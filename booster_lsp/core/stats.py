@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
 import threading
 import time
 from collections import deque
@@ -30,6 +29,7 @@ try:
 except ImportError:  # Windows: saves are not serialised (a concurrent save may lose a delta)
     fcntl = None  # type: ignore[assignment]
 
+from booster_lsp.atomic_file import replace_file
 from booster_lsp.core.operations import BoosterStats, OperationStats
 
 log = logging.getLogger(__name__)
@@ -240,14 +240,7 @@ def _read(path: Path) -> dict[str, Any] | None:
 
 
 def _write(path: Path, data: dict[str, Any]) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")  # 0600
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    replace_file(path, json.dumps(data).encode("utf-8"))  # 0600
 
 
 @contextmanager

@@ -21,11 +21,11 @@ import hashlib
 import importlib.util
 import logging
 import marshal
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from booster_lsp.atomic_file import replace_file
 
 log = logging.getLogger(__name__)
 
@@ -128,10 +128,7 @@ def _load(path: Path) -> dict[bytes, bytes]:
 
 def _save(path: Path, codes: dict[bytes, bytes]) -> None:
     try:
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".attrs-code-")
-        with os.fdopen(fd, "wb") as file:
-            marshal.dump(codes, file)
-        os.replace(temporary, path)  # atomic: a concurrent start reads the old or the new file
+        replace_file(path, marshal.dumps(codes))  # a concurrent start reads the old or the new file
     except OSError as error:
         log.debug("attrs code cache not written: %s", error)
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import tempfile
 import threading
 from importlib.metadata import version
 from pathlib import Path
 
 import platformdirs
 import wasmtime
+
+from booster_lsp.atomic_file import replace_file
 
 log = logging.getLogger(__name__)
 
@@ -79,9 +80,6 @@ class CompiledModuleCache:
     def _store(self, path: Path, data: bytes | bytearray) -> None:
         try:
             self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")  # created 0600
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, path)
+            replace_file(path, data)  # 0600
         except OSError as exc:  # a read-only cache dir costs speed, not correctness
             log.warning("cannot write compiled module cache %s: %s", path, exc)

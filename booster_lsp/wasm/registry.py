@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import shutil
 import subprocess
 import tempfile
@@ -17,6 +16,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from booster_lsp.atomic_file import replace_file
 from booster_lsp.config import CHECKOUT_ROOT, PACKAGE_ROOT
 from booster_lsp.errors import BoosterError, TransformationError, WASMModuleNotFound
 
@@ -248,8 +248,4 @@ def _extract(archive: tarfile.TarFile, member: str, name: str) -> bytes:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "wb") as out:
-        out.write(data)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+    replace_file(path, data, mode=0o644)
