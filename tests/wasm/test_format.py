@@ -202,6 +202,17 @@ def test_cache_hit_and_module_hash_in_key(cached_booster: WASMBooster):
     assert not uncached.cache_hit
 
 
+def test_cache_hits_only_the_same_text(cached_booster: WASMBooster):
+    cached_booster.clear_cache()
+    text = "".join(["z  =  ", "[1,", "2]\n"] * 50)
+    cached_booster.transform_sync(text, "format", "python")
+    equal = "".join(["z  =  ", "[1,", "2]\n"] * 50)  # another string object, the same text
+    assert equal is not text and cached_booster.transform_sync(equal, "format", "python").cache_hit
+    one_more_space = text[:-2] + " ]\n"
+    other = cached_booster.transform_sync(one_more_space, "format", "python")
+    assert not other.cache_hit and other.transformed_code == cached_booster.transform_sync(text, "format", "python").transformed_code
+
+
 def test_statistics_count_what_happened():
     from booster_lsp import BoosterConfig
 
