@@ -66,7 +66,7 @@ async def test_pushed_after_open_and_after_an_edit_next_to_syntax_errors():
         # an edit: the import is used now, and a syntax error appears on the last line
         change_document(client, URI, 2, "import os\n\nx = os.sep\ny = (\n")
         assert await wait_for_diagnostics(client, URI) == [
-            types.Diagnostic(range=types.Range(types.Position(3, 0), types.Position(3, 5)), message="unexpected '('",
+            types.Diagnostic(range=types.Range(types.Position(3, 4), types.Position(3, 5)), message="'(' was never closed",
                              severity=types.DiagnosticSeverity.Error, code="syntax-error", source="booster"),
         ]
         client.diagnostics.pop(URI)

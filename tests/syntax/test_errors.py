@@ -41,6 +41,13 @@ def test_every_language_has_a_fixture():
         ("typescript", "let x: = 1;\n", [SyntaxIssue(5, 6, (0, 5), (0, 6), "unexpected ':'", "error")]),
         ("python", "x = 'é' +\n", [SyntaxIssue(0, 10, (0, 0), (0, 10), "unexpected '+'", "error")]),  # byte columns
         ("python", "", []),
+        # the file ends inside a bracket: the innermost unclosed one, not the node's last token
+        ("python", "x = (1,\n", [SyntaxIssue(4, 5, (0, 4), (0, 5), "'(' was never closed", "error")]),
+        ("python", "y = 1\nz = f([1, ')'\n  \n", [SyntaxIssue(12, 13, (1, 6), (1, 7), "'[' was never closed", "error")]),
+        ("go", "package main\n\nfunc main() {\n", [SyntaxIssue(26, 27, (2, 12), (2, 13), "'{' was never closed", "error")]),
+        ("rust", "fn main() {\n    let x = (1, 2);\n", [SyntaxIssue(10, 11, (0, 10), (0, 11), "'{' was never closed", "error")]),
+        # text after the error: a bracket may close later, so the usual message
+        ("python", "print('a'\ny = 2\n", [SyntaxIssue(5, 11, (0, 5), (1, 1), "unexpected 'y'", "error")]),
     ],
 )
 def test_small_snippets(shared_service, language, text, expected):

@@ -302,20 +302,103 @@ static void missing_message(Buf *out, const Doc *doc, TSNode node) {
   if (!named) buf_bytes(out, "'", 1);
 }
 
-static void add_error(const Doc *doc, TSNode node, uint32_t kind) {
-  TSPoint s = ts_node_start_point(node), e = ts_node_end_point(node);
-  uint32_t msg_off = g_strings.len;
-  if (kind == BS_MISSING) missing_message(&g_strings, doc, node);
-  else error_message(&g_strings, doc, node);
+/* The innermost opening bracket an ERROR node leaves unclosed, when nothing but whitespace
+ * follows the node: the file ends inside that bracket. The state of every file while its
+ * author is typing `f(` or `func main() {`, for which the usual message named the last
+ * token of the node ("unexpected '{'", "unexpected ','"), which is not what is wrong.
+ * A bracket is a one-byte anonymous token or a childless ERROR node (never a string's
+ * content); a closer that does not match the innermost opener is ignored. */
+#define BRACKETS_MAX 256
+
+static bool ends_the_file(const Doc *doc, TSNode node) {
+  for (uint32_t i = ts_node_end_byte(node); i < doc->len; i++) {
+    if (!is_space(doc->text[i])) return false;
+  }
+  return true;
+}
+
+static bool unclosed_bracket(const Doc *doc, TSNode node, uint32_t *at) {
+  if (!ends_the_file(doc, node)) return false;
+  uint32_t stack[BRACKETS_MAX];
+  uint32_t depth = 0, lost = 0;  /* lost: openers beyond the stack, still counted */
+  TSTreeCursor cursor = ts_tree_cursor_new(node);
+  for (;;) {
+    TSNode current = ts_tree_cursor_current_node(&cursor);
+    if (ts_tree_cursor_goto_first_child(&cursor)) continue;
+    uint32_t start = ts_node_start_byte(current);
+    if (ts_node_end_byte(current) == start + 1 && start < doc->len &&
+        (!ts_node_is_named(current) || ts_node_is_error(current))) {
+      char c = doc->text[start];
+      if (c == '(' || c == '[' || c == '{') {
+        if (depth < BRACKETS_MAX) stack[depth++] = start;
+        else lost++;
+      } else if ((c == ')' || c == ']' || c == '}') && lost > 0) {
+        lost--;
+      } else if (depth > 0 && ((c == ')' && doc->text[stack[depth - 1]] == '(') ||
+                               (c == ']' && doc->text[stack[depth - 1]] == '[') ||
+                               (c == '}' && doc->text[stack[depth - 1]] == '{'))) {
+        depth--;
+      }
+    }
+    bool done = false;
+    while (!ts_tree_cursor_goto_next_sibling(&cursor)) {
+      if (!ts_tree_cursor_goto_parent(&cursor)) {
+        done = true;
+        break;
+      }
+    }
+    if (done) break;
+  }
+  ts_tree_cursor_delete(&cursor);
+  if (depth == 0 || lost > 0) return false;
+  *at = stack[depth - 1];
+  return true;
+}
+
+static void add_record(uint32_t kind, uint32_t start_byte, uint32_t end_byte, TSPoint s, TSPoint e,
+                       uint32_t msg_off) {
   buf_u32(&g_result, kind);
-  buf_u32(&g_result, ts_node_start_byte(node));
-  buf_u32(&g_result, ts_node_end_byte(node));
+  buf_u32(&g_result, start_byte);
+  buf_u32(&g_result, end_byte);
   buf_u32(&g_result, s.row);
   buf_u32(&g_result, s.column);
   buf_u32(&g_result, e.row);
   buf_u32(&g_result, e.column);
   buf_u32(&g_result, msg_off);
   buf_u32(&g_result, g_strings.len - msg_off);
+}
+
+/* The point of a byte offset inside `node` (the row and byte column of its start, moved on
+ * through the text). */
+static TSPoint point_at(const Doc *doc, TSNode node, uint32_t offset) {
+  TSPoint point = ts_node_start_point(node);
+  for (uint32_t i = ts_node_start_byte(node); i < offset; i++) {
+    if (doc->text[i] == '\n') {
+      point.row++;
+      point.column = 0;
+    } else {
+      point.column++;
+    }
+  }
+  return point;
+}
+
+static void add_error(const Doc *doc, TSNode node, uint32_t kind) {
+  uint32_t msg_off = g_strings.len;
+  uint32_t bracket;
+  if (kind == BS_ERROR && unclosed_bracket(doc, node, &bracket)) {
+    buf_bytes(&g_strings, "'", 1);
+    buf_bytes(&g_strings, doc->text + bracket, 1);
+    buf_bytes(&g_strings, "' was never closed", 18);
+    TSPoint at = point_at(doc, node, bracket);
+    TSPoint after = {at.row, at.column + 1};
+    add_record(kind, bracket, bracket + 1, at, after, msg_off);
+    return;
+  }
+  if (kind == BS_MISSING) missing_message(&g_strings, doc, node);
+  else error_message(&g_strings, doc, node);
+  add_record(kind, ts_node_start_byte(node), ts_node_end_byte(node), ts_node_start_point(node),
+             ts_node_end_point(node), msg_off);
 }
 
 /* Outermost ERROR nodes and MISSING nodes, in document order. Returns the record count;
