@@ -253,6 +253,7 @@ class DiagnosticsEngine:
         self.sources = sources
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._results: dict[str, tuple[int, list[types.Diagnostic]]] = {}
+        self._stopped = False
 
     def collect(self, snapshot: DocumentSnapshot) -> list[types.Diagnostic]:
         """All sources, in a worker thread."""
@@ -275,8 +276,10 @@ class DiagnosticsEngine:
 
     def schedule(self, snapshot: DocumentSnapshot, delay_ms: int) -> None:
         """Push diagnostics for ``snapshot`` after ``delay_ms`` without a newer change."""
-        if self.server.features.pull_diagnostics:
-            return  # the client asks (textDocument/diagnostic); pushing too would show them twice
+        if self.server.features.pull_diagnostics or self._stopped:
+            # pull: the client asks (textDocument/diagnostic), pushing too would show them
+            # twice; stopped: after shutdown
+            return
         self._cancel_timer(snapshot.uri)
         loop = asyncio.get_running_loop()
         self._timers[snapshot.uri] = loop.call_later(delay_ms / 1000, self._start, snapshot)
@@ -289,7 +292,7 @@ class DiagnosticsEngine:
         future.add_done_callback(lambda done: self._publish(snapshot, done))
 
     def _publish(self, snapshot: DocumentSnapshot, done: asyncio.Future) -> None:
-        if done.cancelled() or not self.server.documents.is_current(snapshot):
+        if done.cancelled() or self._stopped or not self.server.documents.is_current(snapshot):
             return
         if (error := done.exception()) is not None:
             log.error("diagnostics for %s failed: %s", snapshot.uri, error)
@@ -305,6 +308,12 @@ class DiagnosticsEngine:
             source.close(uri)
         if not self.server.features.pull_diagnostics:
             self.server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    def stop(self) -> None:
+        """At shutdown: nothing scheduled is published any more, nor anything running."""
+        self._stopped = True
+        for uri in list(self._timers):
+            self._cancel_timer(uri)
 
     def _cancel_timer(self, uri: str) -> None:
         timer = self._timers.pop(uri, None)

@@ -32,6 +32,7 @@ with imports_without_gc():
     from pygls.io_ import run_async
     from pygls.lsp.server import LanguageServer
     from pygls.protocol import LanguageServerProtocol, lsp_method
+    from pygls.protocol.json_rpc import RPCRequest
     from pygls.uris import to_fs_path
 
     from booster_lsp import __version__
@@ -85,6 +86,7 @@ for _provider in (LintActions(), RefactorActions(), llm_actions.LLMActions()):
 
 ROUTES: tuple[Route, ...] = (
     Route(types.INITIALIZED, settings.initialized),
+    Route(types.SHUTDOWN, documents.shutdown),
     Route(types.WORKSPACE_DID_CHANGE_CONFIGURATION, settings.did_change_configuration),
     Route(types.TEXT_DOCUMENT_DID_OPEN, documents.did_open),
     Route(types.TEXT_DOCUMENT_DID_CHANGE, documents.did_change),
@@ -152,6 +154,14 @@ class BoosterProtocol(LanguageServerProtocol):
             problems = "; ".join(transform_error(error.__cause__)) or str(error.__cause__)
             self.send_error_json(data["id"], JsonRpcInvalidParams.CODE, f"invalid params for {data['method']}: {problems}")
             raise AnsweredInvalidRequest() from error
+
+    def handle_message(self, message):
+        # pygls drops every message after shutdown but exit, requests too: their clients
+        # would wait for ever. LSP: "requests should error with InvalidRequest".
+        if self._shutdown and isinstance(message, RPCRequest) and message.method != types.EXIT:
+            self.send_error_json(message.id, -32600, f"{message.method}: the server is shutting down (shutdown was requested)")
+            return
+        super().handle_message(message)
 
     def _check_handler_result(self, future):
         # pygls 2.1 files the future of a notification whose built-in handler is a generator

@@ -46,3 +46,9 @@ def did_close(ls: BoosterLanguageServer, params: types.DidCloseTextDocumentParam
     ls.documents.close(uri)
     ls.speculative.cancel(uri)
     ls.diagnostics.close(uri)
+
+
+def shutdown(ls: BoosterLanguageServer, *args: object) -> None:
+    """Before pygls answers shutdown: no diagnostics or speculative formatting after it."""
+    ls.speculative.clear()
+    ls.diagnostics.stop()
