@@ -1,7 +1,8 @@
 """Minimal text edits from an old and a new text: the one place edits are computed.
 
 1. equal texts give ``[]``;
-2. equal leading and trailing lines are trimmed (O(n), as ruff_server's ``Replacement``);
+2. equal leading and trailing lines are trimmed (O(n), as ruff_server's ``Replacement``),
+   measured on the texts before anything is split into lines;
 3. the changed middle is diffed line by line when it is small enough (``MAX_DIFF_LINES``),
    else replaced in one edit. The diff is a longest common subsequence of the lines,
    computed by rapidfuzz (bit-parallel, in C++): ~15 us for a reformatted 350-line file,
@@ -21,7 +22,7 @@ import os.path
 import re
 from typing import NamedTuple
 
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import Indel, Postfix, Prefix
 
 from booster_lsp.text.line_index import LINE_BREAK, split_lines
 
@@ -75,8 +76,8 @@ def minimal_edits(old: str, new: str, *, fine: bool = False) -> list[TextEdit]:
     per occurrence), and other replaced blocks to their changed middle."""
     if old == new:
         return []
-    old_lines, new_lines = split_lines(old), split_lines(new)
-    starts = list(itertools.accumulate(map(len, old_lines), initial=0))
+    _, start, old_lines, new_lines = _changed_lines(old, new)
+    starts = list(itertools.accumulate(map(len, old_lines), initial=start))
     edits: list[TextEdit] = []
     for i1, i2, j1, j2 in _line_hunks(old_lines, new_lines):
         if fine and i2 - i1 == j2 - j1:
@@ -96,15 +97,32 @@ def line_edits(old: str, new: str, *, per_line: bool = False) -> list[LineEdit]:
     edits can be kept or dropped line by line (range formatting)."""
     if old == new:
         return []
-    old_lines, new_lines = split_lines(old), split_lines(new)
+    line, _, old_lines, new_lines = _changed_lines(old, new)
     edits = []
     for i1, i2, j1, j2 in _line_hunks(old_lines, new_lines):
         if per_line and i2 - i1 == j2 - j1:
-            edits.extend(LineEdit(i, i + 1, new_lines[j]) for i, j in zip(range(i1, i2), range(j1, j2))
+            edits.extend(LineEdit(line + i, line + i + 1, new_lines[j]) for i, j in zip(range(i1, i2), range(j1, j2))
                          if old_lines[i] != new_lines[j])
         else:
-            edits.append(LineEdit(i1, i2, "".join(new_lines[j1:j2])))
+            edits.append(LineEdit(line + i1, line + i2, "".join(new_lines[j1:j2])))
     return edits
+
+
+def _changed_lines(old: str, new: str) -> tuple[int, int, list[str], list[str]]:
+    """The lines between the leading and the trailing lines ``old`` and ``new`` share: (the
+    number of the first, its offset in ``old``, those lines of ``old``, those of ``new``).
+    The shared text is measured in C (rapidfuzz's Prefix and Postfix, ~10 us for 12 KB) and
+    only what lies between is split into lines: a one-line edit of a 350-line file no longer
+    splits both texts (~65 us on the benchmark VM)."""
+    prefix = Prefix.similarity(old, new)
+    suffix = min(Postfix.similarity(old, new), min(len(old), len(new)) - prefix)
+    start = old.rfind("\n", 0, prefix) + 1  # after the last line break inside the shared prefix
+    end = old.find("\n", len(old) - suffix)  # the first line break inside the shared suffix
+    end = len(old) if end < 0 else end + 1
+    line = old.count("\n", 0, start)
+    if "\r" in old:  # a lone CR ends a line too (LSP); a CRLF holds one LF
+        line += old.count("\r", 0, start) - old.count("\r\n", 0, start)
+    return line, start, split_lines(old[start:end]), split_lines(new[start : end + len(new) - len(old)])
 
 
 def _line_hunks(a: list[str], b: list[str]) -> list[tuple[int, int, int, int]]:

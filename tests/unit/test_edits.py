@@ -96,3 +96,37 @@ def test_line_edits_per_line_split_a_block_of_equally_many_lines():
     old, new = "a=1\nb=2\n", "a = 1\nb = 2\n"
     assert line_edits(old, new) == [LineEdit(0, 2, "a = 1\nb = 2\n")]
     assert line_edits(old, new, per_line=True) == [LineEdit(0, 1, "a = 1\n"), LineEdit(1, 2, "b = 2\n")]
+
+
+def _line_edits_of_all_lines(old: str, new: str):
+    """What line_edits gave before it measured the shared text first: both texts split into
+    lines, the same line diff."""
+    from booster_lsp.text.edits import LineEdit, _line_hunks
+    from booster_lsp.text.line_index import split_lines
+
+    a, b = split_lines(old), split_lines(new)
+    return [LineEdit(i1, i2, "".join(b[j1:j2])) for i1, i2, j1, j2 in _line_hunks(a, b)]
+
+
+@settings(max_examples=500)
+@given(texts, texts, texts)
+def test_line_edits_are_those_of_a_diff_of_all_lines(shared, old_middle, new_middle):
+    """The shared text is measured on the texts (rapidfuzz); the edits must be the same as
+    when every line is compared, whatever line breaks (CR, LF, CRLF) meet at its ends."""
+    from booster_lsp.text.edits import line_edits
+
+    for old, new in ((shared + old_middle + shared, shared + new_middle + shared), (old_middle, new_middle)):
+        if old != new:
+            assert line_edits(old, new) == _line_edits_of_all_lines(old, new)
+            assert _apply_line_edits(old, line_edits(old, new, per_line=True)) == new
+
+
+def _apply_line_edits(text: str, edits) -> str:
+    from booster_lsp.text.line_index import split_lines
+
+    lines, out, position = split_lines(text), [], 0
+    for edit in edits:
+        assert edit.start_line >= position
+        out += lines[position : edit.start_line] + [edit.new_text]
+        position = edit.end_line
+    return "".join(out + lines[position:])
