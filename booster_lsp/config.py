@@ -84,7 +84,9 @@ class BoosterConfig(_Section):
     quarantine_s: float = Field(60.0, ge=0, description="How long a quarantined module rests, in seconds.")
     native_tools: bool = Field(True, description="Use native tools (rustfmt) for languages no WASM module formats.")
     # --- formatting, shared by all formatters (None: the formatter's own default)
-    line_width: int | None = Field(None, gt=0, le=320, description="Preferred line width.")
+    line_width: int | None = Field(
+        None, gt=0, le=320, description="Preferred line width (Python: wins over the project's Ruff `line-length`)."
+    )
     indent_width: int | None = Field(None, gt=0, le=16, description="Spaces per indent level.")
     use_tabs: bool | None = Field(None, description="Indent with tabs.")
     line_ending: Literal["auto", "lf", "crlf"] = Field("auto", description="Line ending of formatted output.")

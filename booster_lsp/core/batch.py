@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,7 +108,7 @@ def format_paths(
     keys = _FormatKeys(booster, options)
 
     def run(path: Path) -> FileOutcome:
-        key = keys.of(language_for_path(path)) if formatted is not None else None
+        key = keys.of(language_for_path(path), path) if formatted is not None else None
         return format_file(booster, path, write=write, options=options, formatted=formatted, key=key)
 
     try:
@@ -125,23 +124,16 @@ def format_paths(
 
 
 class _FormatKeys:
-    """Per language, the key of everything a file's formatting depends on besides its text:
-    booster's version, the module (sha256), its options, verify. None: no module formats the
-    language (nothing is remembered)."""
+    """Per language and project, the key of everything a file's formatting depends on
+    besides its text: booster's version, the module (sha256), its options (with the project's
+    Ruff configuration for Python), verify. None: no module formats the language (nothing is
+    remembered)."""
 
     def __init__(self, booster: WASMBooster, options: dict[str, Any]) -> None:
         self.booster = booster
         self.options = json.dumps(options, sort_keys=True, default=str)
-        self._keys: dict[str | None, str | None] = {}
-        self._lock = threading.Lock()
 
-    def of(self, language: str | None) -> str | None:
-        with self._lock:
-            if language not in self._keys:
-                self._keys[language] = self._key(language)
-            return self._keys[language]
-
-    def _key(self, language: str | None) -> str | None:
+    def of(self, language: str | None, path: Path) -> str | None:
         if language is None:
             return None
         try:
@@ -150,5 +142,9 @@ class _FormatKeys:
             return None  # reported when the file is formatted
         if handler is None:
             return None
-        request = OperationRequest("", language, self.booster.config)
-        return format_key(__version__, language, handler.fingerprint, handler.cache_options(request), self.options)
+        request = OperationRequest("", language, self.booster.config, path=str(path))
+        try:
+            options = handler.cache_options(request)  # memoized by the provider per configuration
+        except BoosterError:
+            return None  # an unreadable project configuration: reported when the file is formatted
+        return format_key(__version__, language, handler.fingerprint, options, self.options)

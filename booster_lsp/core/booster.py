@@ -212,7 +212,10 @@ class WASMBooster:
             return failure(unexpected, "config")
         key = None
         if use_cache:
-            options_part = handler.cache_options(request) + json.dumps(args, sort_keys=True, default=str)
+            try:
+                options_part = handler.cache_options(request) + json.dumps(args, sort_keys=True, default=str)
+            except TransformationError as error:  # a project configuration that cannot be read
+                return failure(error.message, error.kind, error)
             key = cache_key(handler.fingerprint, operation.value, language, code, options_part)
             cached = self.cache.get(key)
             if cached is not None:

@@ -20,9 +20,7 @@ import fnmatch
 import io
 import json
 import re
-import threading
 import tokenize
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +28,7 @@ from typing import Any, Callable, Iterable
 
 from booster_lsp.config import BoosterConfig
 from booster_lsp.core.providers import WasmModuleProvider
+from booster_lsp.core.ruff_config import find_ruff_config
 from booster_lsp.errors import TransformationError
 from booster_lsp.wasm.pool import InstancePool
 from booster_lsp.wasm.registry import ModuleRegistry, ModuleSpec
@@ -240,52 +239,11 @@ def annotate(text: str, diagnostics: list[LintDiagnostic], language: str) -> str
 
 
 # --------------------------------------------------------------------------- Ruff settings
-RUFF_CONFIG_FILES = (".ruff.toml", "ruff.toml", "pyproject.toml")
 #: Keys of a Ruff configuration that name files or directories: meaningless for one
 #: in-memory document (per-file-ignores is applied by us, against the document's path).
 _PATH_KEYS = {"extend", "exclude", "extend-exclude", "include", "extend-include", "force-exclude", "src",
               "cache-dir", "respect-gitignore", "namespace-packages", "per-file-target-version", "required-version",
               "output-format", "fix", "unsafe-fixes", "fix-only", "show-fixes", "show-source", "format"}
-_config_cache: dict[Path, tuple[float, dict[str, Any] | None]] = {}
-_config_lock = threading.Lock()
-
-
-def find_ruff_config(path: str | Path | None) -> tuple[Path, dict[str, Any]] | None:
-    """The nearest Ruff configuration of ``path`` (Ruff's order in one directory:
-    .ruff.toml, ruff.toml, pyproject.toml with a [tool.ruff] table)."""
-    if path is None:
-        return None
-    directory = Path(path).resolve()
-    if not directory.is_dir():
-        directory = directory.parent
-    for candidate_dir in (directory, *directory.parents):
-        for name in RUFF_CONFIG_FILES:
-            candidate = candidate_dir / name
-            options = _read_ruff_config(candidate)
-            if options is not None:
-                return candidate, options
-    return None
-
-
-def _read_ruff_config(path: Path) -> dict[str, Any] | None:
-    try:
-        mtime = path.stat().st_mtime
-    except OSError:
-        return None
-    with _config_lock:
-        cached = _config_cache.get(path)
-        if cached is not None and cached[0] == mtime:
-            return cached[1]
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise TransformationError(f"cannot read Ruff configuration {path}: {exc}", kind="config") from None
-    options = data.get("tool", {}).get("ruff") if path.name == "pyproject.toml" else data
-    if options is not None and not isinstance(options, dict):
-        options = None
-    with _config_lock:
-        _config_cache[path] = (mtime, options)
-    return options
 
 
 def ruff_options(config: BoosterConfig, path: str | None) -> dict[str, Any]:

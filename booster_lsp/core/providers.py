@@ -13,9 +13,11 @@ import shutil
 import subprocess
 import threading
 from dataclasses import dataclass
-from typing import Any, Protocol
+from pathlib import Path
+from typing import Any, Callable, Protocol
 
 from booster_lsp.config import BoosterConfig
+from booster_lsp.core.ruff_config import find_format_options
 from booster_lsp.errors import TransformationError
 from booster_lsp.wasm.abi.bindgen import RuffFmt
 from booster_lsp.wasm.abi.dprint_v4 import DprintConfig, DprintPlugin
@@ -33,6 +35,7 @@ class FormatRequest:
     language: str
     config: BoosterConfig
     byte_range: tuple[int, int] | None = None  # UTF-8 byte offsets of the range to format
+    path: str | None = None  # the file's path: Python takes the project's Ruff configuration
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,43 @@ def _limits(config: BoosterConfig) -> Limits:
 def detect_line_ending(text: str) -> str:
     index = text.find("\n")
     return "crlf" if index > 0 and text[index - 1] == "\r" else "lf"
+
+
+def ruff_format_settings(config: BoosterConfig, project: dict[str, Any]) -> dict[str, Any]:
+    """Ruff's formatting options, as ruff.toml keys: the project's Ruff configuration
+    (``ruff_config.find_format_options``), then booster's settings on top where they differ
+    from booster's defaults: settings first, as ruff server's ``editorFirst``, and a project
+    formats as ``ruff format`` formats it unless booster is told otherwise. The line ending
+    is left to Ruff ("auto": the file's own) unless a setting fixes it."""
+    options = {key: value for key, value in project.items() if key != "format"}
+    formatter = dict(project.get("format", {}))
+    python = config.python
+    if python.quote_style != "double":
+        formatter["quote-style"] = python.quote_style
+    if python.magic_trailing_comma == "ignore":
+        formatter["skip-magic-trailing-comma"] = True
+    if python.docstring_code:
+        formatter["docstring-code-format"] = True
+    if python.preview:
+        formatter["preview"] = True
+    if config.use_tabs is not None:
+        formatter["indent-style"] = "tab" if config.use_tabs else "space"
+    if config.line_ending != "auto":
+        formatter["line-ending"] = "cr-lf" if config.line_ending == "crlf" else "lf"
+    if config.line_width is not None:
+        options["line-length"] = config.line_width
+    if config.indent_width is not None:
+        options["indent-width"] = config.indent_width
+    if formatter:
+        options["format"] = formatter
+    return options
+
+
+def _named_config(error: TransformationError, source: Path | None) -> TransformationError:
+    """A settings error of Ruff's, with the project file the settings came from."""
+    if error.kind != "config" or source is None:
+        return error
+    return TransformationError(f"{error.message} (with the Ruff configuration {source})", kind="config", module=error.module)
 
 
 class WasmModuleProvider:
@@ -95,23 +135,45 @@ class RuffFormatProvider(WasmModuleProvider):
         "preview": "disabled", "line_ending": "lf", "line_width": 88, "indent_width": 4, "indent_style": "space",
     }
 
+    #: The values ruff_fmt takes for the keys it is given (ruff.toml names). It reports a
+    #: bad one as a module failure; a project's configuration is checked here instead, so that
+    #: it is the settings error it is (never held against the module).
+    _VALID: dict[str, Callable[[Any], bool]] = {
+        "line-length": lambda value: type(value) is int and 1 <= value <= 320,
+        "indent-width": lambda value: type(value) is int and 1 <= value <= 16,
+        "preview": lambda value: type(value) is bool,
+        "quote-style": lambda value: value in ("double", "single", "preserve"),
+        "indent-style": lambda value: value in ("space", "tab"),
+        "skip-magic-trailing-comma": lambda value: type(value) is bool,
+        "docstring-code-format": lambda value: type(value) is bool,
+        "line-ending": lambda value: value in ("auto", "lf", "cr-lf", "native"),
+    }
+
     def module_config(self, request: FormatRequest) -> dict[str, Any]:
-        config = request.config
+        """ruff_fmt's names for ``ruff_format_settings`` (the same options as the whole-file
+        formatter, so a range comes out as the whole file would)."""
+        source, project = find_format_options(request.path)
+        for key, value in [*project.items(), *project.get("format", {}).items()]:
+            if key in self._VALID and not self._VALID[key](value):
+                raise TransformationError(f"invalid Ruff settings: `{key}` cannot be {value!r} (with the Ruff "
+                                          f"configuration {source})", kind="config", module=self.spec.name)
+        settings = ruff_format_settings(request.config, project)
+        formatter = settings.get("format", {})
+        ending = formatter.get("line-ending", "auto")
+        enabled = lambda value: "enabled" if value else "disabled"  # noqa: E731 - Ruff's serde enums
         options: dict[str, Any] = {
-            "quote_style": config.python.quote_style,
-            "magic_trailing_comma": config.python.magic_trailing_comma,
-            # Ruff's serde enums: "enabled" / "disabled", not booleans.
-            "docstring_code": "enabled" if config.python.docstring_code else "disabled",
-            "preview": "enabled" if config.python.preview else "disabled",
-            # ruff_fmt defaults to LF; native ruff keeps the file's own ending ("auto").
-            "line_ending": detect_line_ending(request.text) if config.line_ending == "auto" else config.line_ending,
+            "quote_style": formatter.get("quote-style", "double"),
+            "magic_trailing_comma": "ignore" if formatter.get("skip-magic-trailing-comma") else "respect",
+            "docstring_code": enabled(formatter.get("docstring-code-format")),
+            "preview": enabled(formatter.get("preview", settings.get("preview"))),
+            "indent_style": formatter.get("indent-style", "space"),
+            # ruff_fmt defaults to LF; Ruff's "auto" keeps the file's own ending
+            "line_ending": {"cr-lf": "crlf", "lf": "lf"}.get(ending) or detect_line_ending(request.text),
+            "line_width": settings.get("line-length", 88),
+            "indent_width": settings.get("indent-width", 4),
         }
-        if config.line_width is not None:
-            options["line_width"] = config.line_width
-        if config.indent_width is not None:
-            options["indent_width"] = config.indent_width
-        if config.use_tabs is not None:
-            options["indent_style"] = "tab" if config.use_tabs else "space"
+        if isinstance(formatter.get("docstring-code-line-length"), int):
+            options["docstring_code_line_width"] = formatter["docstring-code-line-length"]
         return {key: value for key, value in options.items() if self.RUFF_DEFAULTS.get(key) != value}
 
     def options_key(self, request: FormatRequest) -> str:
@@ -164,7 +226,7 @@ class RuffWorkspaceFormatProvider:
         self._glue = glue
         self._ruff_fmt: RuffFormatProvider | None = None
         self._lock = threading.Lock()
-        self._memo: dict[tuple[int, str], tuple[BoosterConfig, dict[str, Any], str]] = {}
+        self._memo: dict[tuple[int, int], tuple[BoosterConfig, dict[str, Any], dict[str, Any], str]] = {}
         self.ready = threading.Event()  # set when Ruff's own build formats (tests wait on it)
         self.pool: InstancePool[Any] | None = None
         if runtime.artifacts.is_compiled(spec.sha256) or self.range_spec is None or not runtime.compile_in_background:
@@ -202,49 +264,20 @@ class RuffWorkspaceFormatProvider:
         return self._options(request)[0]
 
     def _options(self, request: FormatRequest) -> tuple[dict[str, Any], str]:
-        """(options, their key), once per settings object and line ending: asked twice per
-        request (the cache key, the call), on the language server's every cache miss."""
+        """(options, their key), once per settings object and project configuration: asked
+        twice per request (the cache key, the call), on the language server's every cache miss."""
         config = request.config
-        ending = detect_line_ending(request.text) if config.line_ending == "auto" else config.line_ending
-        memo_key = (id(config), ending)
+        _, project = find_format_options(request.path)  # the same dict while the file is unchanged
+        memo_key = (id(config), id(project))
         memo = self._memo.get(memo_key)
-        if memo is not None and memo[0] is config:  # the object itself: an id may be reused
-            return memo[1], memo[2]
-        options = self._build_options(config, ending)
+        if memo is not None and memo[0] is config and memo[1] is project:  # the objects: an id may be reused
+            return memo[2], memo[3]
+        options = ruff_format_settings(config, project)
         key = json.dumps(options, sort_keys=True)
         if len(self._memo) >= 16:
             self._memo.clear()
-        self._memo[memo_key] = (config, options, key)
+        self._memo[memo_key] = (config, project, options, key)
         return options, key
-
-    def _build_options(self, config: BoosterConfig, ending: str) -> dict[str, Any]:
-        python = config.python
-        formatter: dict[str, Any] = {
-            "quote-style": python.quote_style,
-            "skip-magic-trailing-comma": python.magic_trailing_comma == "ignore",
-            "docstring-code-format": python.docstring_code,
-            "preview": python.preview,
-            "line-ending": "cr-lf" if ending == "crlf" else ending,
-        }
-        if config.use_tabs is not None:
-            formatter["indent-style"] = "tab" if config.use_tabs else "space"
-        options: dict[str, Any] = {}
-        if config.line_width is not None:
-            options["line-length"] = config.line_width
-        if config.indent_width is not None:
-            options["indent-width"] = config.indent_width
-        defaults = self.RUFF_FORMAT_DEFAULTS
-        formatter = {key: value for key, value in formatter.items() if defaults.get(key) != value}
-        if formatter:
-            options["format"] = formatter
-        return options
-
-    #: Ruff's own defaults for the keys above. Not "line-ending": Ruff's default is "auto",
-    #: ours is resolved here (a CRLF file with ``line_ending: lf`` must come out LF).
-    RUFF_FORMAT_DEFAULTS: dict[str, Any] = {
-        "quote-style": "double", "skip-magic-trailing-comma": False, "docstring-code-format": False,
-        "preview": False, "indent-style": "space",
-    }
 
     def options_key(self, request: FormatRequest) -> str:
         return self._options(request)[1]
@@ -254,7 +287,10 @@ class RuffWorkspaceFormatProvider:
         if request.byte_range is not None or pool is None:
             return self._ranges().format(request)
         options, key = self._options(request)
-        return FormatOutput(pool.run(lambda ruff: ruff.format(request.text, options, key)), self.provider)
+        try:
+            return FormatOutput(pool.run(lambda ruff: ruff.format(request.text, options, key)), self.provider)
+        except TransformationError as error:
+            raise _named_config(error, find_format_options(request.path)[0]) from None
 
     def _ranges(self) -> "RuffFormatProvider":
         """ruff_fmt, built on first use."""

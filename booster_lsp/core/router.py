@@ -87,7 +87,7 @@ class FormatHandler:
         return cls(booster, language) if booster.format_provider(language) is not None else None
 
     def _request(self, request: OperationRequest) -> FormatRequest:
-        return FormatRequest(request.code, request.language, request.config, request.byte_range)
+        return FormatRequest(request.code, request.language, request.config, request.byte_range, request.path)
 
     def cache_options(self, request: OperationRequest) -> str:
         verify = "verify" if self._verifies(request) else ""

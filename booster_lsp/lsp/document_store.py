@@ -56,6 +56,12 @@ class DocumentSnapshot:
     def path(self) -> str:
         return uri_path(self.uri)
 
+    @property
+    def file_path(self) -> str | None:
+        """The file's path for a ``file:`` URI (where a project's configuration is looked
+        up), else ``None`` (an untitled buffer has no project)."""
+        return uri_path(self.uri) if self.uri.startswith("file:") else None
+
 
 class DocumentStore:
     def __init__(self) -> None:

@@ -96,7 +96,7 @@ def format_snapshot(
         provider = booster.format_provider(snapshot.language)
         byte_range = codec.byte_range(range_) if codec and range_ is not None and provider and provider.supports_range else None
         result = booster.transform_sync(
-            snapshot.text, BoosterOperation.FORMAT, snapshot.language, byte_range=byte_range
+            snapshot.text, BoosterOperation.FORMAT, snapshot.language, byte_range=byte_range, path=snapshot.file_path
         )
     except BoosterError as error:  # a missing or unverifiable module
         return FormatOutcome(None, f"{name}: {error}", "module")

@@ -182,3 +182,22 @@ def test_a_named_file_no_module_formats_is_reported_as_skipped(tmp_path, env):
     assert f"{tmp_path / 'notes.yaml'}: skipped: no language is known for its extension" in done.stderr
     assert done.stderr.splitlines()[-1].startswith("1 reformatted, 0 unchanged, 0 failed, 1 skipped (2 files in ")
     assert (tmp_path / "notes.yaml").read_text() == "a:  1\n"
+
+
+def test_a_project_is_formatted_as_ruff_formats_it_and_a_changed_configuration_applies(tmp_path, env):
+    project = tmp_path / "project"
+    project.mkdir()
+    config = project / "ruff.toml"
+    config.write_text('line-length = 120\n\n[format]\nquote-style = "single"\n')  # as dprint writes TOML
+    source = project / "mod.py"
+    text = "def f(request, response, settings, logger, timeout, retries, backoff, jitter, limits):\n    return {'a': 1}\n"
+    source.write_text(text)
+    native = subprocess.run([str(RUFF), "format", "-"], input=text, capture_output=True, text=True, cwd=project)
+    assert booster("format", str(project), env=env).returncode == 0
+    assert source.read_text() == native.stdout
+    # the file is remembered as formatted (core/formatted_files.py), with the configuration
+    # in its key: a new line length reformats it
+    config.write_text('line-length = 60\n\n[format]\nquote-style = "single"\n')
+    done = booster("format", str(project), env=env)
+    assert done.returncode == 0 and "1 reformatted" in done.stderr, done.stderr
+    assert max(map(len, source.read_text().splitlines())) <= 60

@@ -206,3 +206,15 @@ async def test_a_request_whose_params_do_not_fit_gets_an_error_response_not_sile
         )
         assert await format_document(client, uri) == [edit((0, 0), (1, 0), "x = 1\n")]  # still serving
         assert client.messages == []  # no pop-up
+
+
+async def test_a_file_in_a_project_is_formatted_with_the_projects_ruff_configuration(tmp_path):
+    (tmp_path / "ruff.toml").write_text("line-length = 40\n\n[format]\nquote-style = 'single'\n")
+    text = "def f(alpha, beta, gamma, delta, epsilon):\n    return {\"a\": alpha}\n"
+    formatted = "def f(\n    alpha, beta, gamma, delta, epsilon\n):\n    return {'a': alpha}\n"  # as ruff format there
+    async with session(init_options=QUIET) as client:
+        uri = (tmp_path / "mod.py").as_uri()
+        open_document(client, uri, text)
+        assert apply_text_edits(text, await format_document(client, uri)) == formatted
+        open_document(client, "untitled:Untitled-1", text)  # no file, no project: Ruff's defaults
+        assert await format_document(client, "untitled:Untitled-1") == []

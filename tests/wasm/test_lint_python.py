@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from booster_lsp import BoosterConfig, WASMBooster
-from booster_lsp.core.lint import ByteLines, apply_fixes, find_ruff_config, ruff_options
+from booster_lsp.core.lint import ByteLines, apply_fixes, ruff_options
+from booster_lsp.core.ruff_config import find_ruff_config
 
 pytestmark = pytest.mark.wasm
 
