@@ -16,7 +16,10 @@ result: the floor of each row for any Python server on this machine. For cold st
 also the floor of booster's core: a process that imports it, loads Ruff's module and formats
 the file once, with no LSP at all.
 
-Also prints the in-process module time (WASMBooster, cache off) for reference.
+Also prints the in-process module time (WASMBooster, cache off) for reference. The document's
+path is in this checkout, so its pyproject.toml's Ruff configuration (line-length 120) applies
+to both servers and to the in-process module alike (before booster read it, ruff server
+formatted to 120 columns and booster to 88).
 Usage: python benchmarks/benchmark_lsp.py [--runs 50] [--idle-runs 20] [--cold-runs 5]
 """
 
@@ -99,7 +102,8 @@ class Client:
             self.process.kill()
 
 
-URI = (ROOT / "bench_sample.py").as_uri()
+PATH = str(ROOT / "bench_sample.py")  # never written: the document only lives in the servers
+URI = Path(PATH).as_uri()
 FORMAT = {"textDocument": {"uri": URI}, "options": {"tabSize": 4, "insertSpaces": True}}
 
 
@@ -210,7 +214,7 @@ import sys
 from booster_lsp import BoosterConfig, WASMBooster
 booster = WASMBooster(BoosterConfig(), stats_path=None)
 booster.verify_by_default = False
-result = booster.transform_sync(sys.stdin.read(), "format", "python")
+result = booster.transform_sync(sys.stdin.read(), "format", "python", path=sys.argv[1])
 print(result.success, flush=True)
 """
 
@@ -220,7 +224,7 @@ def cold_core(text: str, runs: int) -> list[float]:
     for _ in range(runs):
         started = time.perf_counter()
         process = subprocess.Popen(
-            [sys.executable, "-c", CORE_COLD_START], stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=ROOT, text=True
+            [sys.executable, "-c", CORE_COLD_START, PATH], stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=ROOT, text=True
         )
         process.stdin.write(text)
         process.stdin.close()
@@ -232,18 +236,20 @@ def cold_core(text: str, runs: int) -> list[float]:
 
 
 def module_time(text: str, runs: int, make) -> tuple[list[float], str]:
-    """In-process WASMBooster time (cache off) for the same revisions; and the formatted text."""
+    """In-process WASMBooster time (cache off) for the same revisions, with the file's path as
+    the server has it (the checkout's Ruff configuration applies to both); and the formatted
+    text."""
     sys.path.insert(0, str(ROOT))
     from booster_lsp import BoosterConfig, WASMBooster
 
     booster = WASMBooster(BoosterConfig(cache_enabled=False), stats_path=None)
     booster.verify_by_default = False  # as in the language server (verify: null is off there)
-    formatted = booster.transform_sync(text, "format", "python").transformed_code
+    formatted = booster.transform_sync(text, "format", "python", path=PATH).transformed_code
     times = []
     for number in range(runs):
         revision = make(text, formatted, number)
         started = time.perf_counter()
-        booster.transform_sync(revision, "format", "python")
+        booster.transform_sync(revision, "format", "python", path=PATH)
         times.append((time.perf_counter() - started) * 1000)
     return times, formatted
 
