@@ -85,7 +85,7 @@ class BoosterConfig(_Section):
     native_tools: bool = Field(True, description="Use native tools (rustfmt) for languages no WASM module formats.")
     # --- formatting, shared by all formatters (None: the formatter's own default)
     line_width: int | None = Field(
-        None, gt=0, le=320, description="Preferred line width (Python: wins over the project's Ruff `line-length`)."
+        None, gt=0, le=320, description="Preferred line width (wins over the project's Ruff `line-length` / dprint `lineWidth`)."
     )
     indent_width: int | None = Field(None, gt=0, le=16, description="Spaces per indent level.")
     use_tabs: bool | None = Field(None, description="Indent with tabs.")

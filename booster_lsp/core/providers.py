@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable, Protocol
 
 from booster_lsp.config import BoosterConfig
+from booster_lsp.core.dprint_config import find_dprint_config
 from booster_lsp.core.ruff_config import find_format_options
 from booster_lsp.errors import TransformationError
 from booster_lsp.wasm.abi.bindgen import RuffFmt
@@ -94,11 +95,12 @@ def ruff_format_settings(config: BoosterConfig, project: dict[str, Any]) -> dict
     return options
 
 
-def _named_config(error: TransformationError, source: Path | None) -> TransformationError:
-    """A settings error of Ruff's, with the project file the settings came from."""
+def _named_config(error: TransformationError, source: Path | None, tool: str) -> TransformationError:
+    """A settings error of a module, with the project file the settings came from."""
     if error.kind != "config" or source is None:
         return error
-    return TransformationError(f"{error.message} (with the Ruff configuration {source})", kind="config", module=error.module)
+    return TransformationError(f"{error.message} (with the {tool} configuration {source})", kind="config",
+                               module=error.module)
 
 
 class WasmModuleProvider:
@@ -290,7 +292,7 @@ class RuffWorkspaceFormatProvider:
         try:
             return FormatOutput(pool.run(lambda ruff: ruff.format(request.text, options, key)), self.provider)
         except TransformationError as error:
-            raise _named_config(error, find_format_options(request.path)[0]) from None
+            raise _named_config(error, find_format_options(request.path)[0], "Ruff") from None
 
     def _ranges(self) -> "RuffFormatProvider":
         """ruff_fmt, built on first use."""
@@ -311,13 +313,17 @@ class DprintFormatProvider(WasmModuleProvider):
         self.pool = InstancePool(spec.name, lambda: DprintPlugin(self.module, self.limits), config.instances_per_module)
 
     def module_config(self, request: FormatRequest) -> DprintConfig:
+        """The project's dprint configuration (core/dprint_config.py), booster's settings on
+        top where they are set: as for Ruff, settings first."""
         config = request.config
-        new_line = None if config.line_ending == "auto" else config.line_ending
-        plugin_options = config.dprint.get(self.config_key, {})
+        project = find_dprint_config(request.path)[1]
+        project_global = project.global_options
+        new_line = project_global.get("newLineKind") if config.line_ending == "auto" else config.line_ending
+        plugin_options = {**project.plugins.get(self.config_key, {}), **config.dprint.get(self.config_key, {})}
         return DprintConfig(
-            line_width=config.line_width,
-            indent_width=config.indent_width,
-            use_tabs=config.use_tabs,
+            line_width=project_global.get("lineWidth") if config.line_width is None else config.line_width,
+            indent_width=project_global.get("indentWidth") if config.indent_width is None else config.indent_width,
+            use_tabs=project_global.get("useTabs") if config.use_tabs is None else config.use_tabs,
             new_line_kind=new_line,
             plugin=tuple(sorted(plugin_options.items())),
         )
@@ -328,7 +334,10 @@ class DprintFormatProvider(WasmModuleProvider):
     def format(self, request: FormatRequest) -> FormatOutput:
         module_config = self.module_config(request)
         path = f"file.{self.spec.extension_for(request.language)}"
-        result = self.pool.run(lambda plugin: plugin.format(request.text, path, module_config, request.byte_range))
+        try:
+            result = self.pool.run(lambda plugin: plugin.format(request.text, path, module_config, request.byte_range))
+        except TransformationError as error:
+            raise _named_config(error, find_dprint_config(request.path)[0], "dprint") from None
         return FormatOutput(request.text if result is None else result, self.provider)
 
 

@@ -46,7 +46,7 @@ def test_every_model_field_is_a_setting_with_its_default() -> None:
         "default": None,
         "minimum": 1,
         "maximum": 320,
-        "description": "Preferred line width (Python: wins over the project's Ruff `line-length`).",
+        "description": "Preferred line width (wins over the project's Ruff `line-length` / dprint `lineWidth`).",
     }
     assert properties["booster.llm.timeoutS"]["exclusiveMinimum"] == 0
     assert properties["booster.lint.select"]["type"] == ["array", "null"]

@@ -3,6 +3,7 @@ pyproject.toml [tool.ruff]) as `ruff format` does, with booster's settings on to
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -105,3 +106,61 @@ def test_a_broken_configuration_is_a_clear_failure_naming_the_file(tmp_path, con
             assert not result.success and result.error_kind == "config", result.error
             assert fragment in result.error and str(tmp_path / "proj" / "ruff.toml") in result.error
             assert result.transformed_code == SOURCE
+
+
+# --------------------------------------------------------------------------- dprint.json
+from tests.conftest import ROOT, TOOLS, require_tool  # noqa: E402
+
+TS_SOURCE = 'const value = {alpha: "a", beta: "b", gamma: "c"};\nexport function f(x) { return x }\n'
+JSON_SOURCE = '{"name": "x", "list": [1, 2, 3], "nested": {"a": true}}\n'
+
+
+def dprint_project(tmp_path: Path, name: str = "dprint.json") -> Path:
+    """A project whose dprint configuration (JSONC: a comment, trailing commas) the dprint CLI
+    reads too, with the plugins booster runs."""
+    plugins = [str(ROOT / "wasm" / "modules" / f"dprint_{plugin}.wasm") for plugin in ("typescript", "json")]
+    (tmp_path / name).write_text(
+        "{\n  // the project's style\n  \"lineWidth\": 40,\n  \"indentWidth\": 3,\n"
+        "  \"typescript\": { \"quoteStyle\": \"alwaysSingle\", \"semiColons\": \"asi\", \"associations\": [\"**/*.ts\"], },\n"
+        f"  \"json\": {{ \"useTabs\": true }},\n  \"plugins\": {json.dumps(plugins)},\n}}\n"
+    )
+    (tmp_path / "src").mkdir()
+    return tmp_path / "src"
+
+
+@pytest.mark.parametrize("config_name", ["dprint.json", ".dprint.jsonc"])
+def test_js_ts_and_json_are_what_dprint_fmt_writes_in_that_project(tmp_path, booster, config_name):
+    dprint = require_tool(TOOLS / "node_modules" / ".bin" / "dprint", "npm install --prefix tests/tools (done by ./setup.sh)")
+    src = dprint_project(tmp_path, config_name)
+    for name, language, source in (("a.ts", "typescript", TS_SOURCE), ("data.json", "json", JSON_SOURCE)):
+        native = subprocess.run([str(dprint), "fmt", "--stdin", name], input=source, capture_output=True, text=True,
+                                cwd=src)
+        assert native.returncode == 0, native.stderr
+        ours = booster.transform_sync(source, "format", language, path=str(src / name))
+        assert ours.success, ours.error
+        assert ours.transformed_code == native.stdout
+        elsewhere = booster.transform_sync(source, "format", language, path=str(tmp_path.parent / name))
+        assert elsewhere.transformed_code != ours.transformed_code  # the plugins' defaults outside it
+
+
+def test_booster_settings_win_over_dprint_json(tmp_path, booster):
+    src = dprint_project(tmp_path)
+    ours = booster.transform_sync(TS_SOURCE, "format", "typescript", path=str(src / "a.ts"), indent_width=2,
+                                  dprint={"typescript": {"semiColons": "always"}})
+    assert ours.transformed_code.startswith("const value = {\n  alpha: 'a',\n")  # booster's indent, the project's quotes
+    assert "return x;" in ours.transformed_code
+
+
+@pytest.mark.parametrize(
+    ("config", "fragment"),
+    [('{"lineWidth": 40,, }', "cannot read dprint configuration"),
+     ('{"typescript": {"quoteStyle": "sideways"}}', "invalid dprint_typescript configuration")],
+)
+def test_a_broken_dprint_configuration_is_a_clear_failure_naming_the_file(tmp_path, config, fragment):
+    (tmp_path / "dprint.json").write_text(config)
+    booster = WASMBooster(BoosterConfig(quarantine_after=2), stats_path=None)
+    for _ in range(3):  # a settings error is never held against the module
+        result = booster.transform_sync(TS_SOURCE, "format", "typescript", path=str(tmp_path / "a.ts"))
+        assert not result.success and result.error_kind == "config", result.error
+        assert fragment in result.error and str(tmp_path / "dprint.json") in result.error
+        assert result.transformed_code == TS_SOURCE

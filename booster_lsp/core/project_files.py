@@ -1,0 +1,92 @@
+"""The nearest configuration file of a project, found for a file as its tool finds it and read
+once per change: Ruff's (core/ruff_config.py) and dprint's (core/dprint_config.py).
+
+Every document a formatter or linter handles asks, the language server on every cache miss,
+so a look-up is remembered per directory with what it depends on: the modification time of
+every directory searched (a configuration file created, deleted or renamed into one changes
+it; editors save by renaming) and of every candidate file met on the way (edited in place).
+Checking those is a few ``stat`` calls (~10 us) where a search is ~15 (~0.2 ms).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Callable, Generic, TypeVar
+
+T = TypeVar("T")
+_MAX_LOOKUPS = 4096
+
+
+class NearestFile(Generic[T]):
+    """The first of ``names`` (in that order in each directory) that ``read`` accepts, from a
+    path's directory upwards. ``read(path)`` returns the parsed file, or ``None`` for a
+    candidate that is not one (a pyproject.toml without a [tool.ruff] table); it may raise
+    for a file that cannot be read. The same parsed object is returned while the file is
+    unchanged."""
+
+    def __init__(self, names: tuple[str, ...], read: Callable[[str], T | None]) -> None:
+        self.names = names
+        self._read = read
+        self._files: dict[str, tuple[int, T | None]] = {}  # path -> mtime, parsed
+        self._lookups: dict[str, tuple[tuple[Path, T] | None, tuple[tuple[str, int], ...]]] = {}
+        self._lock = threading.Lock()
+
+    def find(self, path: str | Path | None) -> tuple[Path, T] | None:
+        if path is None:
+            return None
+        path = os.path.abspath(path)
+        directory = path if os.path.isdir(path) else os.path.dirname(path)
+        with self._lock:
+            remembered = self._lookups.get(directory)
+        if remembered is not None and _unchanged(remembered[1]):
+            return remembered[0]
+        found, depends_on = self._search(directory)
+        with self._lock:
+            if len(self._lookups) >= _MAX_LOOKUPS:
+                self._lookups.clear()
+            self._lookups[directory] = (found, depends_on)
+        return found
+
+    def _search(self, directory: str) -> tuple[tuple[Path, T] | None, tuple[tuple[str, int], ...]]:
+        depends_on: list[tuple[str, int]] = []
+        while True:
+            try:
+                depends_on.append((directory, os.stat(directory).st_mtime_ns))
+            except OSError:
+                pass
+            for name in self.names:
+                candidate = os.path.join(directory, name)
+                try:
+                    mtime = os.stat(candidate).st_mtime_ns
+                except OSError:
+                    continue
+                depends_on.append((candidate, mtime))
+                parsed = self._parsed(candidate, mtime)
+                if parsed is not None:
+                    return (Path(candidate), parsed), tuple(depends_on)
+            parent = os.path.dirname(directory)
+            if parent == directory:
+                return None, tuple(depends_on)
+            directory = parent
+
+    def _parsed(self, path: str, mtime: int) -> T | None:
+        with self._lock:
+            cached = self._files.get(path)
+        if cached is not None and cached[0] == mtime:
+            return cached[1]
+        parsed = self._read(path)
+        with self._lock:
+            self._files[path] = (mtime, parsed)
+        return parsed
+
+
+def _unchanged(depends_on: tuple[tuple[str, int], ...]) -> bool:
+    for name, mtime in depends_on:
+        try:
+            if os.stat(name).st_mtime_ns != mtime:
+                return False
+        except OSError:
+            return False
+    return True
