@@ -274,7 +274,7 @@ def lint_command(paths: tuple[Path, ...], fix: bool, unsafe_fixes: bool, select:
     booster = WASMBooster(config)
     booster.llm_by_default = False
     mode = ("unsafe" if unsafe_fixes else "safe") if fix else None
-    targets = [p for p in iter_source_files(list(paths)) if language_for_path(p) in _LINTED]
+    targets = [p for p in iter_source_files(list(paths), purpose="lint") if language_for_path(p) in _LINTED]
     if not targets:  # not "All checks passed!": nothing was checked
         click.echo("warning: no Python, JavaScript, TypeScript, Go or Rust file under the given paths", err=True)
         return

@@ -1,4 +1,5 @@
-"""Finding the files a command should touch: recursive, .gitignore-aware, skipping venvs."""
+"""Finding the files a command should touch: recursive, .gitignore-aware, skipping venvs, and
+skipping what a project's own tools exclude (:class:`ProjectExcludes`)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,18 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from booster_lsp.core.operations import LANGUAGE_BY_EXTENSION
+from booster_lsp.core.operations import LANGUAGE_BY_EXTENSION, language_for_path
 
 if TYPE_CHECKING:
     import pathspec
 
 ALWAYS_SKIPPED = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".nox",
                   ".mypy_cache", ".ruff_cache", ".pytest_cache", "site-packages"}
+#: Ruff's default ``exclude`` beyond ALWAYS_SKIPPED: Python files there are not Ruff's either.
+RUFF_DEFAULT_EXCLUDE = (".bzr", ".direnv", ".eggs", ".git-rewrite", ".ipynb_checkpoints", ".pants.d", ".pyenv",
+                        ".pytype", ".vscode", "__pypackages__", "_build", "buck-out", "dist")
+#: The languages whose files the dprint configuration's ``excludes`` apply to.
+DPRINT_LANGUAGES = {"javascript", "javascriptreact", "typescript", "typescriptreact", "json", "markdown", "toml"}
 
 
 def _is_virtualenv(directory: Path) -> bool:
@@ -32,9 +38,77 @@ def _gitignore(directory: Path) -> pathspec.PathSpec | None:
     return pathspec.PathSpec.from_lines("gitwildmatch", lines)
 
 
-def iter_source_files(paths: list[Path], extensions: set[str] | None = None) -> Iterator[Path]:
-    """Files given explicitly are always yielded; directories are walked, honouring every
-    .gitignore on the way down (each applies to paths relative to its own directory)."""
+class ProjectExcludes:
+    """What a project's Ruff and dprint configurations exclude, for a command's purpose
+    (``format`` or ``lint``): Ruff's ``exclude`` (or its defaults), ``extend-exclude`` and
+    ``format.exclude`` / ``lint.exclude`` for Python files; dprint's ``excludes`` for the files
+    it formats. Patterns are globs relative to the configuration's directory, as gitignore
+    lines (``name`` anywhere, ``dir/name`` from there). Every configuration on the way down
+    applies to what is below it (a nearer one adds to, never removes from, what is excluded:
+    a file is skipped if any of them excludes it)."""
+
+    def __init__(self, purpose: str, root: Path) -> None:
+        self.purpose = purpose
+        self.root = root.absolute()  # a directory the user names is walked, even if excluded
+        self._seen: set[Path] = set()
+        self.ruff: list[tuple[Path, pathspec.PathSpec]] = [(Path("/"), _spec(RUFF_DEFAULT_EXCLUDE))]
+        self.dprint: list[tuple[Path, pathspec.PathSpec]] = []
+
+    def enter(self, directory: Path) -> None:
+        """Take the configurations that apply to ``directory`` (found upwards: a walk may start
+        below the project's root). A broken one is reported when a file is formatted."""
+        from booster_lsp.core.dprint_config import find_dprint_config
+        from booster_lsp.core.ruff_config import find_ruff_config
+        from booster_lsp.errors import TransformationError
+
+        try:
+            found = find_ruff_config(directory)
+        except TransformationError:
+            found = None
+        if found is not None and found[0] not in self._seen:
+            self._seen.add(found[0])
+            options = found[1]
+            patterns = [*_strings(options.get("exclude", ())), *_strings(options.get("extend-exclude", ())),
+                        *_strings((options.get(self.purpose) or {}).get("exclude", ()))]
+            if patterns:
+                self.ruff.append((found[0].parent, _spec(patterns)))
+        try:
+            source, project = find_dprint_config(directory)
+        except TransformationError:
+            source = None
+        if source is not None and source not in self._seen:
+            self._seen.add(source)
+            if project.excludes:
+                self.dprint.append((source.parent, _spec(project.excludes)))
+
+    def excluded(self, path: Path) -> bool:
+        language = language_for_path(path)
+        rules = self.ruff if language == "python" else self.dprint if language in DPRINT_LANGUAGES else ()
+        path = path.absolute()
+        for base, spec in rules:
+            if not path.is_relative_to(base) or not spec.match_file(path.relative_to(base).as_posix()):
+                continue
+            if self.root.is_relative_to(base) and spec.match_file(self.root.relative_to(base).as_posix() + "/"):
+                continue  # it excludes the directory the user named: as Ruff, walk what was asked for
+            return True
+        return False
+
+
+def _strings(value: object) -> list[str]:
+    return [item for item in value if isinstance(item, str)] if isinstance(value, (list, tuple)) else []
+
+
+def _spec(patterns) -> pathspec.PathSpec:
+    import pathspec
+
+    return pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+
+
+def iter_source_files(paths: list[Path], extensions: set[str] | None = None, *, purpose: str = "format") -> Iterator[Path]:
+    """Files given explicitly are always yielded (as Ruff and dprint format a file they are
+    given); directories are walked, honouring every .gitignore on the way down (each applies
+    to paths relative to its own directory) and what the project's tools exclude
+    (:class:`ProjectExcludes`)."""
     wanted = extensions or set(LANGUAGE_BY_EXTENSION)
     seen: set[Path] = set()
     for root in paths:
@@ -43,6 +117,7 @@ def iter_source_files(paths: list[Path], extensions: set[str] | None = None) -> 
                 seen.add(root)
                 yield root
             continue
+        excludes = ProjectExcludes(purpose, root)
         ignores: list[tuple[Path, pathspec.PathSpec]] = []
         for current, dirnames, filenames in os.walk(root):
             directory = Path(current)
@@ -50,6 +125,7 @@ def iter_source_files(paths: list[Path], extensions: set[str] | None = None) -> 
             spec = _gitignore(directory)
             if spec is not None:
                 ignores.append((directory, spec))
+            excludes.enter(directory)
 
             def ignored(path: Path, is_dir: bool) -> bool:
                 for base, rules in ignores:
@@ -66,6 +142,7 @@ def iter_source_files(paths: list[Path], extensions: set[str] | None = None) -> 
             )
             for name in sorted(filenames):
                 path = directory / name
-                if path.suffix.lower() in wanted and not ignored(path, False) and path not in seen:
+                if (path.suffix.lower() in wanted and not ignored(path, False) and path not in seen
+                        and not excludes.excluded(path)):
                     seen.add(path)
                     yield path

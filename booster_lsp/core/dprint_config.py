@@ -4,8 +4,8 @@ The nearest ``dprint.json``, ``dprint.jsonc``, ``.dprint.json`` or ``.dprint.jso
 comments and trailing commas), from the file's directory upwards. The JS/TS, JSON, Markdown and
 TOML formatters take its global keys (``lineWidth``, ``indentWidth``, ``useTabs``,
 ``newLineKind``) and their plugin's section (``"typescript": {...}``), so that booster formats
-a project as ``dprint fmt`` does. Not followed: ``extends`` (other configuration files, URLs),
-``includes`` / ``excludes`` (which files; ``booster format`` honours .gitignore).
+a project as ``dprint fmt`` does; ``booster format DIR`` skips what its ``excludes`` list (files.py). Not
+followed: ``extends`` (other configuration files, URLs), ``includes``.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ CLI_KEYS = frozenset({"associations", "locked"})
 class DprintProject:
     global_options: dict[str, Any]
     plugins: dict[str, dict[str, Any]]  # by the plugin's configuration key: "typescript", "json", ...
+    excludes: tuple[str, ...] = ()  # globs relative to the configuration's directory (files.py)
 
 
 NO_PROJECT = DprintProject({}, {})
@@ -46,7 +47,8 @@ def _read(path: str) -> DprintProject:
     for key, value in data.items():
         if isinstance(value, dict) and key not in ("extends",):
             plugins[key] = {name: option for name, option in value.items() if name not in CLI_KEYS}
-    return DprintProject({key: data[key] for key in GLOBAL_KEYS if key in data}, plugins)
+    excludes = tuple(item for item in data.get("excludes", ()) if isinstance(item, str))
+    return DprintProject({key: data[key] for key in GLOBAL_KEYS if key in data}, plugins, excludes)
 
 
 _nearest = NearestFile(DPRINT_CONFIG_FILES, _read)

@@ -201,3 +201,30 @@ def test_a_project_is_formatted_as_ruff_formats_it_and_a_changed_configuration_a
     done = booster("format", str(project), env=env)
     assert done.returncode == 0 and "1 reformatted" in done.stderr, done.stderr
     assert max(map(len, source.read_text().splitlines())) <= 60
+
+
+def test_files_a_projects_ruff_and_dprint_configurations_exclude_are_left_alone(tmp_path, env):
+    project = tmp_path / "project"
+    for directory in ("tests/fixtures", "dist", "src", "web/vendor"):
+        (project / directory).mkdir(parents=True)
+    (project / "pyproject.toml").write_text(
+        '[tool.ruff]\nextend-exclude = ["tests/fixtures"]\n\n[tool.ruff.format]\nexclude = ["src/generated_*.py"]\n'
+    )
+    (project / "dprint.json").write_text('{ "excludes": ["web/vendor/**"] }\n')
+    for name in ("tests/fixtures/messy.py", "dist/built.py", "src/ok.py", "src/generated_a.py"):
+        (project / name).write_text("x  =  1\n")
+    for name in ("web/vendor/lib.js", "web/app.js"):
+        (project / name).write_text("const a={b:1}\n")
+    done = booster("format", "--check", ".", env=env, cwd=project)
+    reformat = sorted(line.removeprefix("would reformat ") for line in done.stderr.splitlines() if line.startswith("would"))
+    assert reformat == ["src/ok.py", "web/app.js"], done.stderr
+    native = subprocess.run([str(RUFF), "format", "--check", "."], capture_output=True, text=True, cwd=project)
+    assert [line for line in native.stdout.splitlines() if line.startswith("Would")] == ["Would reformat: src/ok.py"]
+    # a directory named on the command line is formatted even where the project excludes it, as by Ruff
+    named = booster("format", "--check", "tests/fixtures", env=env, cwd=project)
+    assert "would reformat tests/fixtures/messy.py" in named.stderr
+    # lint skips what Ruff's lint would: the same excludes (and lint.exclude)
+    (project / "src" / "unused.py").write_text("import os\n")
+    (project / "tests" / "fixtures" / "unused.py").write_text("import os\n")
+    linted = booster("lint", ".", env=env, cwd=project)
+    assert "src/unused.py" in linted.stdout and "fixtures" not in linted.stdout, linted.stdout
