@@ -11,6 +11,32 @@ import pytest
 from booster_lsp import BoosterConfig, WASMBooster
 from tests.llm.anthropic_fake import FakeAnthropic
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Every booster of the test run, in process or spawned, keeps its statistics, formatted
+    files and start-up caches in a cache dir of the run's own (BOOSTER_CACHE_DIR), sharing
+    only the user's compiled modules: a test that compares statistics before and after must
+    not see another process's records merged in (stats.py), and tests must not count in the
+    user's statistics."""
+    import os
+    import tempfile
+
+    import platformdirs
+
+    real = Path(os.environ.get("BOOSTER_CACHE_DIR") or platformdirs.user_cache_dir("booster-lsp"))
+    (real / "compiled").mkdir(parents=True, exist_ok=True, mode=0o700)
+    run_cache = Path(tempfile.mkdtemp(prefix="booster-tests-cache-"))
+    (run_cache / "compiled").symlink_to(real / "compiled", target_is_directory=True)
+    os.environ["BOOSTER_CACHE_DIR"] = str(run_cache)
+    config.stash[RUN_CACHE] = run_cache
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    run_cache = config.stash.get(RUN_CACHE, None)
+    if run_cache is not None:
+        shutil.rmtree(run_cache, ignore_errors=True)
+
+
+RUN_CACHE = pytest.StashKey[Path]()
 ROOT = Path(__file__).resolve().parents[1]
 TOOLS = ROOT / "tests" / "tools"
 STDLIB = Path(subprocess.check_output(["python3", "-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"], text=True).strip())
