@@ -19,6 +19,7 @@ from lsprotocol import types
 from booster_lsp.core.booster import WASMBooster
 from booster_lsp.core.operations import BoosterOperation
 from booster_lsp.errors import BoosterError
+from booster_lsp.files import excluded_by_project
 from booster_lsp.lsp.convert import lsp_diagnostic
 from booster_lsp.lsp.document_store import DocumentSnapshot
 
@@ -206,6 +207,8 @@ class LintSource:
     def _lint(self, snapshot: DocumentSnapshot) -> list[LintResult]:
         if snapshot.language is None:
             return []
+        if snapshot.file_path is not None and excluded_by_project(snapshot.file_path, "lint"):
+            return []  # as ruff server: a file the project excludes is not linted
         try:
             if self.booster.handler(BoosterOperation.LINT, snapshot.language) is None:
                 return []

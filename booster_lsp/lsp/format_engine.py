@@ -7,6 +7,7 @@ formatting. Runs in a worker thread; never raises for bad input.
 from __future__ import annotations
 
 import json
+import logging
 from json.encoder import encode_basestring_ascii as encode_json_string
 from dataclasses import dataclass
 from functools import cached_property
@@ -16,11 +17,14 @@ from lsprotocol import types
 from booster_lsp.core.booster import WASMBooster
 from booster_lsp.core.operations import BoosterOperation
 from booster_lsp.errors import BoosterError
+from booster_lsp.files import excluded_by_project
 from booster_lsp.lsp.convert import lsp_text_edits
 from booster_lsp.lsp.document_store import DocumentSnapshot
 from booster_lsp.text.edits import LineEdit, keep_line_endings, line_edits, minimal_edits
 from booster_lsp.text.line_index import split_lines
 from booster_lsp.text.positions import PositionEncoding, Range
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,9 @@ def format_snapshot(
     name = snapshot.path.rsplit("/", 1)[-1]
     if snapshot.language is None:
         return FormatOutcome(None, f"{name}: no formatter for this file type", "unsupported")
+    if snapshot.file_path is not None and excluded_by_project(snapshot.file_path, "format"):
+        log.info("%s: not formatted, the project's configuration excludes it", snapshot.file_path)
+        return FormatOutcome("[]")
     codec = snapshot.codec(encoding) if range_ is not None else None  # built only when needed
     try:
         provider = booster.format_provider(snapshot.language)

@@ -6,7 +6,9 @@ import pytest
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
-from tests.lsp.conftest import QUIET, as_list, apply_text_edits, capabilities, edit, format_document, open_document, session
+from tests.lsp.conftest import (
+    QUIET, as_list, apply_text_edits, capabilities, edit, format_document, open_document, pull_diagnostics, session,
+)
 
 MESSY = "import os\ndef f(a,b):\n    return {'x':a,  'y':b}\n"
 FORMATTED = 'import os\n\n\ndef f(a, b):\n    return {"x": a, "y": b}\n'
@@ -218,3 +220,17 @@ async def test_a_file_in_a_project_is_formatted_with_the_projects_ruff_configura
         assert apply_text_edits(text, await format_document(client, uri)) == formatted
         open_document(client, "untitled:Untitled-1", text)  # no file, no project: Ruff's defaults
         assert await format_document(client, "untitled:Untitled-1") == []
+
+
+async def test_a_file_the_project_excludes_is_neither_formatted_nor_linted(tmp_path):
+    (tmp_path / "ruff.toml").write_text('extend-exclude = ["fixtures"]\n')
+    (tmp_path / "fixtures").mkdir()
+    messy = "import os\nx  =  1\n"
+    async with session(capabilities(pull=True), QUIET) as client:
+        excluded, included = (tmp_path / "fixtures" / "messy.py").as_uri(), (tmp_path / "mod.py").as_uri()
+        open_document(client, excluded, messy)
+        open_document(client, included, messy)
+        assert await format_document(client, excluded) == []  # as ruff server: left as it is
+        assert await pull_diagnostics(client, excluded) == []
+        assert apply_text_edits(messy, await format_document(client, included)) == "import os\n\nx = 1\n"
+        assert [d.code for d in await pull_diagnostics(client, included)] == ["F401"]
