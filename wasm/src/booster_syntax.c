@@ -310,6 +310,16 @@ static void missing_message(Buf *out, const Doc *doc, TSNode node) {
  * content); a closer that does not match the innermost opener is ignored. */
 #define BRACKETS_MAX 256
 
+/* The cursor to the next node in document order after the current node's subtree: its next
+ * sibling, or the next sibling of its nearest ancestor that has one. False at the end of the
+ * cursor's own tree (a cursor never leaves the node it was made on). */
+static bool cursor_skip_subtree(TSTreeCursor *cursor) {
+  while (!ts_tree_cursor_goto_next_sibling(cursor)) {
+    if (!ts_tree_cursor_goto_parent(cursor)) return false;
+  }
+  return true;
+}
+
 static bool ends_the_file(const Doc *doc, TSNode node) {
   for (uint32_t i = ts_node_end_byte(node); i < doc->len; i++) {
     if (!is_space(doc->text[i])) return false;
@@ -340,14 +350,7 @@ static bool unclosed_bracket(const Doc *doc, TSNode node, uint32_t *at) {
         depth--;
       }
     }
-    bool done = false;
-    while (!ts_tree_cursor_goto_next_sibling(&cursor)) {
-      if (!ts_tree_cursor_goto_parent(&cursor)) {
-        done = true;
-        break;
-      }
-    }
-    if (done) break;
+    if (!cursor_skip_subtree(&cursor)) break;
   }
   ts_tree_cursor_delete(&cursor);
   if (depth == 0 || lost > 0) return false;
@@ -425,14 +428,7 @@ int32_t EXPORT(bs_errors)(uint32_t handle) {
         descend = true;
       }
       if (descend && ts_tree_cursor_goto_first_child(&cursor)) continue;
-      bool done = false;
-      while (!ts_tree_cursor_goto_next_sibling(&cursor)) {
-        if (!ts_tree_cursor_goto_parent(&cursor)) {
-          done = true;
-          break;
-        }
-      }
-      if (done) break;
+      if (!cursor_skip_subtree(&cursor)) break;
     }
     ts_tree_cursor_delete(&cursor);
   }
