@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from booster_lsp.core.project_files import NearestFile
+from booster_lsp.core.project_files import Also, NearestFile
 from booster_lsp.errors import TransformationError
 
 DPRINT_CONFIG_FILES = ("dprint.json", "dprint.jsonc", ".dprint.json", ".dprint.jsonc")
@@ -33,7 +33,7 @@ class DprintProject:
 NO_PROJECT = DprintProject({}, {})
 
 
-def _read(path: str) -> DprintProject:
+def _read(path: str) -> tuple[DprintProject, Also]:
     import json5  # only where a project has a dprint configuration (~20 ms of imports)
 
     try:
@@ -48,7 +48,7 @@ def _read(path: str) -> DprintProject:
         if isinstance(value, dict) and key not in ("extends",):
             plugins[key] = {name: option for name, option in value.items() if name not in CLI_KEYS}
     excludes = tuple(item for item in data.get("excludes", ()) if isinstance(item, str))
-    return DprintProject({key: data[key] for key in GLOBAL_KEYS if key in data}, plugins, excludes)
+    return DprintProject({key: data[key] for key in GLOBAL_KEYS if key in data}, plugins, excludes), ()
 
 
 _nearest = NearestFile(DPRINT_CONFIG_FILES, _read)

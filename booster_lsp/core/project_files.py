@@ -19,17 +19,21 @@ T = TypeVar("T")
 _MAX_LOOKUPS = 4096
 
 
+#: Files a configuration took in besides itself (Ruff's ``extend``), with their mtimes.
+Also = tuple[tuple[str, int], ...]
+
+
 class NearestFile(Generic[T]):
     """The first of ``names`` (in that order in each directory) that ``read`` accepts, from a
     path's directory upwards. ``read(path)`` returns the parsed file, or ``None`` for a
-    candidate that is not one (a pyproject.toml without a [tool.ruff] table); it may raise
-    for a file that cannot be read. The same parsed object is returned while the file is
-    unchanged."""
+    candidate that is not one (a pyproject.toml without a [tool.ruff] table), and the other
+    files it read (a changed one is a changed configuration); it may raise for a file that
+    cannot be read. The same parsed object is returned while those files are unchanged."""
 
-    def __init__(self, names: tuple[str, ...], read: Callable[[str], T | None]) -> None:
+    def __init__(self, names: tuple[str, ...], read: Callable[[str], tuple[T | None, Also]]) -> None:
         self.names = names
         self._read = read
-        self._files: dict[str, tuple[int, T | None]] = {}  # path -> mtime, parsed
+        self._files: dict[str, tuple[int, T | None, Also]] = {}  # path -> mtime, parsed, files read with it
         self._lookups: dict[str, tuple[tuple[Path, T] | None, tuple[tuple[str, int], ...]]] = {}
         self._lock = threading.Lock()
 
@@ -63,7 +67,8 @@ class NearestFile(Generic[T]):
                 except OSError:
                     continue
                 depends_on.append((candidate, mtime))
-                parsed = self._parsed(candidate, mtime)
+                parsed, also = self._parsed(candidate, mtime)
+                depends_on.extend(also)
                 if parsed is not None:
                     return (Path(candidate), parsed), tuple(depends_on)
             parent = os.path.dirname(directory)
@@ -71,15 +76,15 @@ class NearestFile(Generic[T]):
                 return None, tuple(depends_on)
             directory = parent
 
-    def _parsed(self, path: str, mtime: int) -> T | None:
+    def _parsed(self, path: str, mtime: int) -> tuple[T | None, Also]:
         with self._lock:
             cached = self._files.get(path)
-        if cached is not None and cached[0] == mtime:
-            return cached[1]
-        parsed = self._read(path)
+        if cached is not None and cached[0] == mtime and _unchanged(cached[2]):
+            return cached[1], cached[2]
+        parsed, also = self._read(path)
         with self._lock:
-            self._files[path] = (mtime, parsed)
-        return parsed
+            self._files[path] = (mtime, parsed, also)
+        return parsed, also
 
 
 def _unchanged(depends_on: tuple[tuple[str, int], ...]) -> bool:

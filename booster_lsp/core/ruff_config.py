@@ -1,7 +1,8 @@
 """A project's Ruff configuration, found for a file as Ruff finds it (core/project_files.py).
 
 The nearest ``.ruff.toml``, ``ruff.toml`` or ``pyproject.toml`` with a ``[tool.ruff]`` table,
-in that order in each directory, from the file's directory upwards. Lint takes its rules from
+in that order in each directory, from the file's directory upwards, on top of the chain of
+configurations its ``extend`` names (a changed one changes the result). Lint takes its rules from
 it (core/lint.py) and the Python formatter its line length, indent width, target version,
 preview and ``[format]`` table (:func:`find_format_options`), so that booster formats a
 project as ``ruff format`` does.
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from booster_lsp.core.project_files import NearestFile
+from booster_lsp.core.project_files import Also, NearestFile
 from booster_lsp.errors import TransformationError
 
 RUFF_CONFIG_FILES = (".ruff.toml", "ruff.toml", "pyproject.toml")
@@ -30,22 +31,68 @@ class _RuffConfig:
     format_options: dict[str, Any]  # what decides formatting (FORMAT_KEYS, [format])
 
 
-def _read(path: str) -> _RuffConfig | None:
-    try:
-        with open(path, "rb") as file:
-            data = tomllib.load(file)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise TransformationError(f"cannot read Ruff configuration {path}: {exc}", kind="config") from None
-    options = data.get("tool", {}).get("ruff") if os.path.basename(path) == "pyproject.toml" else data
-    if not isinstance(options, dict):
-        return None
+def _read(path: str) -> tuple[_RuffConfig | None, Also]:
+    options = _options(path)
+    if options is None:
+        return None, ()
+    also: list[tuple[str, int]] = []
+    options = _extended(path, options, also, {os.path.realpath(path)})
     format_options = {key: options[key] for key in FORMAT_KEYS if key in options}
     table = options.get("format")
     if isinstance(table, dict):
         table = {key: value for key, value in table.items() if key != "exclude"}
         if table:
             format_options["format"] = table
-    return _RuffConfig(options, format_options)
+    return _RuffConfig(options, format_options), tuple(also)
+
+
+def _options(path: str) -> dict[str, Any] | None:
+    """A file's Ruff options: the [tool.ruff] table of a pyproject.toml, a ruff.toml whole."""
+    try:
+        with open(path, "rb") as file:
+            data = tomllib.load(file)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise TransformationError(f"cannot read Ruff configuration {path}: {exc}", kind="config") from None
+    options = data.get("tool", {}).get("ruff") if os.path.basename(path) == "pyproject.toml" else data
+    return options if isinstance(options, dict) else None
+
+
+def _extended(path: str, options: dict[str, Any], also: list[tuple[str, int]], seen: set[str]) -> dict[str, Any]:
+    """``options`` on top of the configuration its ``extend`` names (a path relative to its
+    file; ``~`` expanded), and that one's, and so on, as Ruff combines them: tables key by
+    key, the lists of ``extend-*`` keys (extend-exclude, extend-select, ...) joined, anything
+    else replaced. The files read are put in ``also``."""
+    base = options.get("extend")
+    if not isinstance(base, str):
+        return options
+    target = os.path.join(os.path.dirname(path), os.path.expanduser(base))
+    if os.path.realpath(target) in seen:
+        raise TransformationError(f"Ruff configuration {path}: `extend` makes a cycle through {target}", kind="config")
+    seen.add(os.path.realpath(target))
+    try:
+        also.append((target, os.stat(target).st_mtime_ns))
+    except OSError:
+        raise TransformationError(f"Ruff configuration {path}: `extend` names {target}, which does not exist",
+                                  kind="config") from None
+    parent = _options(target)
+    if parent is None:
+        raise TransformationError(f"Ruff configuration {path}: `extend` names {target}, which has no Ruff "
+                                  "configuration", kind="config")
+    return _merged(_extended(target, parent, also, seen), options)
+
+
+def _merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    merged = {key: value for key, value in base.items() if key != "extend"}
+    for key, value in over.items():
+        if key == "extend":
+            continue
+        below = merged.get(key)
+        if isinstance(value, dict) and isinstance(below, dict):
+            value = _merged(below, value)
+        elif key.startswith("extend-") and isinstance(value, list) and isinstance(below, list):
+            value = below + value
+        merged[key] = value
+    return merged
 
 
 _nearest = NearestFile(RUFF_CONFIG_FILES, _read)

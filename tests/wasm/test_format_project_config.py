@@ -164,3 +164,30 @@ def test_a_broken_dprint_configuration_is_a_clear_failure_naming_the_file(tmp_pa
         assert not result.success and result.error_kind == "config", result.error
         assert fragment in result.error and str(tmp_path / "dprint.json") in result.error
         assert result.transformed_code == TS_SOURCE
+
+
+def test_a_configuration_that_extends_another_takes_it_in_as_ruff_does(tmp_path, booster):
+    from booster_lsp.core.ruff_config import find_ruff_config
+
+    (tmp_path / "base.toml").write_text(
+        'line-length = 60\nextend-exclude = ["gen"]\n\n[format]\nquote-style = "single"\n\n[lint]\nselect = ["F"]\n'
+    )
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "pyproject.toml").write_text(
+        '[tool.ruff]\nextend = "../base.toml"\nindent-width = 2\nextend-exclude = ["fixtures"]\n\n'
+        '[tool.ruff.format]\nskip-magic-trailing-comma = true\n'
+    )
+    source = package / "mod.py"
+    source.write_text(SOURCE)
+    ours = booster.transform_sync(SOURCE, "format", "python", path=str(source))
+    assert ours.transformed_code == ruff_format(source)  # 60 columns, single quotes, 2 spaces
+    options = find_ruff_config(source)[1]
+    assert options["extend-exclude"] == ["gen", "fixtures"] and options["lint"] == {"select": ["F"]}
+    (tmp_path / "base.toml").write_text("line-length = 100\n")  # the extended file changes: so does the result
+    os.utime(tmp_path / "base.toml", ns=(2, 2))
+    wider = booster.transform_sync(SOURCE, "format", "python", path=str(source))
+    assert wider.transformed_code == ruff_format(source) != ours.transformed_code
+    (tmp_path / "base.toml").write_text('extend = "pkg/pyproject.toml"\n')  # a cycle: a clear error
+    cycle = booster.transform_sync(SOURCE, "format", "python", path=str(source))
+    assert not cycle.success and cycle.error_kind == "config" and "cycle" in cycle.error
