@@ -111,7 +111,7 @@ def excluded_by_project(path: str | Path, purpose: str) -> bool:
         return False
     directory = os.path.dirname(os.path.abspath(path))
     try:
-        found = find_ruff_config(directory) if language == "python" else find_dprint_config(directory)
+        found = find_ruff_config(path) if language == "python" else find_dprint_config(path)  # as the formatter asks
     except TransformationError:
         return False  # reported when the file is formatted
     config = found[1] if found is not None else None  # the same object while the file is unchanged

@@ -16,6 +16,7 @@ from typing import Any
 
 from booster_lsp.config import BoosterConfig, load_config, to_snake
 from booster_lsp.core.cache import ResultCache, cache_key
+from booster_lsp.core.project_files import lookups_once
 from booster_lsp.core.quarantine import Quarantine
 from booster_lsp.core.operations import (
     BoosterOperation,
@@ -171,6 +172,12 @@ class WASMBooster:
         operation: BoosterOperation | str = BoosterOperation.FORMAT,
         language: str | None = None,
         **options: Any,
+    ) -> TransformationResult:
+        with lookups_once():  # the project's configuration (path): looked up once per call
+            return self._transform_sync(code, operation, language, **options)
+
+    def _transform_sync(
+        self, code: str, operation: BoosterOperation | str, language: str | None, **options: Any
     ) -> TransformationResult:
         started = time.perf_counter()
         operation = BoosterOperation(operation)

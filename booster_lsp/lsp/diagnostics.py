@@ -18,6 +18,7 @@ from lsprotocol import types
 
 from booster_lsp.core.booster import WASMBooster
 from booster_lsp.core.operations import BoosterOperation
+from booster_lsp.core.project_files import lookups_once
 from booster_lsp.errors import BoosterError
 from booster_lsp.files import excluded_by_project
 from booster_lsp.lsp.convert import lsp_diagnostic
@@ -205,6 +206,10 @@ class LintSource:
         return cached[1] if cached is not None else []
 
     def _lint(self, snapshot: DocumentSnapshot) -> list[LintResult]:
+        with lookups_once():  # the project's configuration: looked up once for this lint
+            return self._lint_once(snapshot)
+
+    def _lint_once(self, snapshot: DocumentSnapshot) -> list[LintResult]:
         if snapshot.language is None:
             return []
         if snapshot.file_path is not None and excluded_by_project(snapshot.file_path, "lint"):

@@ -16,6 +16,7 @@ from lsprotocol import types
 
 from booster_lsp.core.booster import WASMBooster
 from booster_lsp.core.operations import BoosterOperation
+from booster_lsp.core.project_files import lookups_once
 from booster_lsp.errors import BoosterError
 from booster_lsp.files import excluded_by_project
 from booster_lsp.lsp.convert import lsp_text_edits
@@ -91,6 +92,13 @@ def format_snapshot(
     snapshot: DocumentSnapshot,
     encoding: PositionEncoding,
     range_: Range | None = None,
+) -> FormatOutcome:
+    with lookups_once():  # the project's configuration: looked up once for this request
+        return _format_snapshot(booster, snapshot, encoding, range_)
+
+
+def _format_snapshot(
+    booster: WASMBooster, snapshot: DocumentSnapshot, encoding: PositionEncoding, range_: Range | None
 ) -> FormatOutcome:
     name = snapshot.path.rsplit("/", 1)[-1]
     if snapshot.language is None:
