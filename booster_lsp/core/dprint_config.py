@@ -3,19 +3,24 @@
 The nearest ``dprint.json``, ``dprint.jsonc``, ``.dprint.json`` or ``.dprint.jsonc`` (JSON with
 comments and trailing commas), from the file's directory upwards. The JS/TS, JSON, Markdown and
 TOML formatters take its global keys (``lineWidth``, ``indentWidth``, ``useTabs``,
-``newLineKind``) and their plugin's section (``"typescript": {...}``), so that booster formats
-a project as ``dprint fmt`` does; ``booster format DIR`` skips what its ``excludes`` list (files.py). Not
-followed: ``extends`` (other configuration files, URLs), ``includes``.
+``newLineKind``) and their plugin's section (``"typescript": {...}``), on top of the files its
+``extends`` names (not URLs: nothing is fetched), so that booster formats a project as
+``dprint fmt`` does; ``booster format DIR`` skips what its ``excludes`` list (files.py). Not
+followed: ``includes``.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from booster_lsp.core.project_files import Also, NearestFile
 from booster_lsp.errors import TransformationError
+
+log = logging.getLogger(__name__)
 
 DPRINT_CONFIG_FILES = ("dprint.json", "dprint.jsonc", ".dprint.json", ".dprint.jsonc")
 GLOBAL_KEYS = ("lineWidth", "indentWidth", "useTabs", "newLineKind")
@@ -34,6 +39,17 @@ NO_PROJECT = DprintProject({}, {})
 
 
 def _read(path: str) -> tuple[DprintProject, Also]:
+    also: list[tuple[str, int]] = []
+    data = _extended(path, _json(path), also, {os.path.realpath(path)})
+    plugins = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            plugins[key] = {name: option for name, option in value.items() if name not in CLI_KEYS}
+    excludes = tuple(item for item in data.get("excludes", ()) if isinstance(item, str))
+    return DprintProject({key: data[key] for key in GLOBAL_KEYS if key in data}, plugins, excludes), tuple(also)
+
+
+def _json(path: str) -> dict[str, Any]:
     import json5  # only where a project has a dprint configuration (~20 ms of imports)
 
     try:
@@ -43,12 +59,40 @@ def _read(path: str) -> tuple[DprintProject, Also]:
         raise TransformationError(f"cannot read dprint configuration {path}: {exc}", kind="config") from None
     if not isinstance(data, dict):
         raise TransformationError(f"cannot read dprint configuration {path}: not a JSON object", kind="config")
-    plugins = {}
-    for key, value in data.items():
-        if isinstance(value, dict) and key not in ("extends",):
-            plugins[key] = {name: option for name, option in value.items() if name not in CLI_KEYS}
-    excludes = tuple(item for item in data.get("excludes", ()) if isinstance(item, str))
-    return DprintProject({key: data[key] for key in GLOBAL_KEYS if key in data}, plugins, excludes), ()
+    return data
+
+
+def _extended(path: str, data: dict[str, Any], also: list[tuple[str, int]], seen: set[str]) -> dict[str, Any]:
+    """``data`` on top of the configurations its ``extends`` names (a path relative to its file,
+    or a list of them, later ones over earlier ones), as dprint takes them: objects merged key by
+    key, anything else replaced. A URL is not fetched (no network here): skipped, with a
+    warning. The files read are put in ``also``."""
+    extends = data.get("extends", [])
+    merged: dict[str, Any] = {}
+    for base in [extends] if isinstance(extends, str) else [item for item in extends if isinstance(item, str)]:
+        if "://" in base:
+            log.warning("dprint configuration %s: `extends` %s is a URL, which booster does not fetch", path, base)
+            continue
+        target = os.path.join(os.path.dirname(path), os.path.expanduser(base))
+        if os.path.realpath(target) in seen:
+            raise TransformationError(f"dprint configuration {path}: `extends` makes a cycle through {target}",
+                                      kind="config")
+        try:
+            also.append((target, os.stat(target).st_mtime_ns))
+        except OSError:
+            raise TransformationError(f"dprint configuration {path}: `extends` names {target}, which does not exist",
+                                      kind="config") from None
+        merged = _merged(merged, _extended(target, _json(target), also, seen | {os.path.realpath(target)}))
+    return _merged(merged, data)
+
+
+def _merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    merged = {key: value for key, value in base.items() if key != "extends"}
+    for key, value in over.items():
+        if key != "extends":
+            below = merged.get(key)
+            merged[key] = _merged(below, value) if isinstance(value, dict) and isinstance(below, dict) else value
+    return merged
 
 
 _nearest = NearestFile(DPRINT_CONFIG_FILES, _read)

@@ -191,3 +191,27 @@ def test_a_configuration_that_extends_another_takes_it_in_as_ruff_does(tmp_path,
     (tmp_path / "base.toml").write_text('extend = "pkg/pyproject.toml"\n')  # a cycle: a clear error
     cycle = booster.transform_sync(SOURCE, "format", "python", path=str(source))
     assert not cycle.success and cycle.error_kind == "config" and "cycle" in cycle.error
+
+
+def test_a_dprint_configuration_that_extends_another_is_read_as_dprint_reads_it(tmp_path, booster):
+    dprint = require_tool(TOOLS / "node_modules" / ".bin" / "dprint", "npm install --prefix tests/tools (done by ./setup.sh)")
+    (tmp_path / "base.json").write_text('{ "lineWidth": 40, "typescript": { "quoteStyle": "alwaysSingle" } }\n')
+    project = tmp_path / "project"
+    project.mkdir()
+    plugin = ROOT / "wasm" / "modules" / "dprint_typescript.wasm"
+    (project / "dprint.json").write_text(
+        '{\n  "extends": "../base.json",\n  "indentWidth": 3,\n  "typescript": { "semiColons": "asi" },\n'
+        f'  "plugins": ["{plugin}"]\n}}\n'
+    )
+    native = subprocess.run([str(dprint), "fmt", "--stdin", "a.ts"], input=TS_SOURCE, capture_output=True, text=True,
+                            cwd=project)
+    assert native.returncode == 0, native.stderr
+    ours = booster.transform_sync(TS_SOURCE, "format", "typescript", path=str(project / "a.ts"))
+    assert ours.transformed_code == native.stdout and "'a'" in ours.transformed_code
+    (tmp_path / "base.json").write_text('{ "lineWidth": 40 }\n')  # the base changes: so does the result
+    os.utime(tmp_path / "base.json", ns=(3, 3))
+    double = booster.transform_sync(TS_SOURCE, "format", "typescript", path=str(project / "a.ts"))
+    assert '"a"' in double.transformed_code
+    (tmp_path / "base.json").write_text('{ "extends": "project/dprint.json" }\n')  # a cycle: a clear error
+    cycle = booster.transform_sync(TS_SOURCE, "format", "typescript", path=str(project / "a.ts"))
+    assert not cycle.success and cycle.error_kind == "config" and "cycle" in cycle.error
