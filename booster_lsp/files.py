@@ -16,9 +16,12 @@ if TYPE_CHECKING:
 
 ALWAYS_SKIPPED = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".nox",
                   ".mypy_cache", ".ruff_cache", ".pytest_cache", "site-packages"}
-#: Ruff's default ``exclude`` beyond ALWAYS_SKIPPED: Python files there are not Ruff's either.
-RUFF_DEFAULT_EXCLUDE = (".bzr", ".direnv", ".eggs", ".git-rewrite", ".ipynb_checkpoints", ".pants.d", ".pyenv",
-                        ".pytype", ".vscode", "__pypackages__", "_build", "buck-out", "dist")
+#: Ruff's default ``exclude`` (a configuration's own ``exclude`` replaces it); what is also in
+#: ALWAYS_SKIPPED is never walked anyway.
+RUFF_DEFAULT_EXCLUDE = (".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints", ".mypy_cache",
+                        ".nox", ".pants.d", ".pyenv", ".pytest_cache", ".pytype", ".ruff_cache", ".svn", ".tox",
+                        ".venv", ".vscode", "__pypackages__", "_build", "buck-out", "dist", "node_modules",
+                        "site-packages", "venv")
 #: The languages whose files the dprint configuration's ``excludes`` apply to.
 DPRINT_LANGUAGES = {"javascript", "javascriptreact", "typescript", "typescriptreact", "json", "markdown", "toml"}
 
@@ -42,59 +45,57 @@ def _gitignore(directory: Path) -> pathspec.PathSpec | None:
 
 class ProjectExcludes:
     """What a project's Ruff and dprint configurations exclude, for a command's purpose
-    (``format`` or ``lint``): Ruff's ``exclude`` (or its defaults), ``extend-exclude`` and
-    ``format.exclude`` / ``lint.exclude`` for Python files; dprint's ``excludes`` for the files
-    it formats. Patterns are globs relative to the configuration's directory, as gitignore
-    lines (``name`` anywhere, ``dir/name`` from there). Every configuration on the way down
-    applies to what is below it (a nearer one adds to, never removes from, what is excluded:
-    a file is skipped if any of them excludes it)."""
+    (``format`` or ``lint``), as each tool decides it for a file: by the nearest configuration
+    above the file (with what it ``extend``s). Ruff: its ``exclude`` (else Ruff's defaults),
+    ``extend-exclude`` and ``format.exclude`` / ``lint.exclude``, for Python files; dprint: its
+    ``excludes``, for the files it formats. Patterns are globs relative to the configuration's
+    directory, as gitignore lines (``name`` anywhere below, ``dir/name`` from there). The
+    rules of a directory are worked out once per instance (a walk)."""
 
     def __init__(self, purpose: str, root: Path | None) -> None:
         self.purpose = purpose
         #: a directory the user names is walked, even if excluded; None: every file is checked
         self.root = root.absolute() if root is not None else None
-        self._seen: set[Path] = set()
-        self.ruff: list[tuple[Path, pathspec.PathSpec]] = [(Path("/"), _spec(RUFF_DEFAULT_EXCLUDE))]
-        self.dprint: list[tuple[Path, pathspec.PathSpec]] = []
+        self._rules: dict[tuple[str, str], tuple[Path, pathspec.PathSpec] | None] = {}
 
-    def enter(self, directory: Path) -> None:
-        """Take the configurations that apply to ``directory`` (found upwards: a walk may start
-        below the project's root). A broken one is reported when a file is formatted."""
+    def excluded(self, path: Path) -> bool:
+        language = language_for_path(path)
+        tool = "ruff" if language == "python" else "dprint" if language in DPRINT_LANGUAGES else None
+        if tool is None:
+            return False
+        path = path.absolute()
+        key = (tool, str(path.parent))
+        if key not in self._rules:
+            self._rules[key] = self._rule(tool, path.parent)
+        rule = self._rules[key]
+        if rule is None:
+            return False
+        base, spec = rule
+        if not path.is_relative_to(base) or not spec.match_file(path.relative_to(base).as_posix()):
+            return False
+        root = self.root
+        # it excludes the directory the user named: as Ruff, walk what was asked for
+        return not (root is not None and root.is_relative_to(base) and spec.match_file(root.relative_to(base).as_posix() + "/"))
+
+    def _rule(self, tool: str, directory: Path) -> tuple[Path, pathspec.PathSpec] | None:
         from booster_lsp.core.dprint_config import find_dprint_config
         from booster_lsp.core.ruff_config import find_ruff_config
 
         try:
+            if tool == "dprint":
+                source, project = find_dprint_config(directory)
+                return (source.parent, _spec(project.excludes)) if source is not None and project.excludes else None
             found = find_ruff_config(directory)
         except TransformationError:
-            found = None
-        if found is not None and found[0] not in self._seen:
-            self._seen.add(found[0])
-            options = found[1]
-            patterns = [*_strings(options.get("exclude", ())), *_strings(options.get("extend-exclude", ())),
-                        *_strings((options.get(self.purpose) or {}).get("exclude", ()))]
-            if patterns:
-                self.ruff.append((found[0].parent, _spec(patterns)))
-        try:
-            source, project = find_dprint_config(directory)
-        except TransformationError:
-            source = None
-        if source is not None and source not in self._seen:
-            self._seen.add(source)
-            if project.excludes:
-                self.dprint.append((source.parent, _spec(project.excludes)))
-
-    def excluded(self, path: Path) -> bool:
-        language = language_for_path(path)
-        rules = self.ruff if language == "python" else self.dprint if language in DPRINT_LANGUAGES else ()
-        path = path.absolute()
-        for base, spec in rules:
-            if not path.is_relative_to(base) or not spec.match_file(path.relative_to(base).as_posix()):
-                continue
-            root = self.root
-            if root is not None and root.is_relative_to(base) and spec.match_file(root.relative_to(base).as_posix() + "/"):
-                continue  # it excludes the directory the user named: as Ruff, walk what was asked for
-            return True
-        return False
+            return None  # reported when a file is formatted
+        if found is None:
+            return Path("/"), _spec(RUFF_DEFAULT_EXCLUDE)
+        options = found[1]
+        exclude = options.get("exclude")
+        patterns = [*(_strings(exclude) if exclude is not None else RUFF_DEFAULT_EXCLUDE),
+                    *_strings(options.get("extend-exclude", ())),
+                    *_strings((options.get(self.purpose) or {}).get("exclude", ()))]
+        return found[0].parent, _spec(patterns)
 
 
 def excluded_by_project(path: str | Path, purpose: str) -> bool:
@@ -109,7 +110,6 @@ def excluded_by_project(path: str | Path, purpose: str) -> bool:
     language = language_for_path(path)
     if language != "python" and language not in DPRINT_LANGUAGES:
         return False
-    directory = os.path.dirname(os.path.abspath(path))
     try:
         found = find_ruff_config(path) if language == "python" else find_dprint_config(path)  # as the formatter asks
     except TransformationError:
@@ -119,9 +119,7 @@ def excluded_by_project(path: str | Path, purpose: str) -> bool:
     answer = _answers.get(key)
     if answer is not None and answer[0] is config:
         return answer[1]
-    excludes = ProjectExcludes(purpose, None)
-    excludes.enter(Path(directory))
-    excluded = excludes.excluded(Path(path))
+    excluded = ProjectExcludes(purpose, None).excluded(Path(path))
     if len(_answers) >= 4096:
         _answers.clear()
     _answers[key] = (config, excluded)
@@ -167,7 +165,6 @@ def iter_source_files(paths: list[Path], extensions: set[str] | None = None, *, 
             spec = _gitignore(directory)
             if spec is not None:
                 ignores.append((directory, spec))
-            excludes.enter(directory)
 
             def ignored(path: Path, is_dir: bool) -> bool:
                 for base, rules in ignores:

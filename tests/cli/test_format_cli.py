@@ -228,3 +228,18 @@ def test_files_a_projects_ruff_and_dprint_configurations_exclude_are_left_alone(
     (project / "tests" / "fixtures" / "unused.py").write_text("import os\n")
     linted = booster("lint", ".", env=env, cwd=project)
     assert "src/unused.py" in linted.stdout and "fixtures" not in linted.stdout, linted.stdout
+
+
+def test_a_nested_ruff_configuration_decides_for_the_files_below_it_as_in_ruff(tmp_path, env):
+    project = tmp_path / "project"
+    for directory in ("tests", "pkg/tests", "pkg/dist"):
+        (project / directory).mkdir(parents=True)
+    (project / "pyproject.toml").write_text('[tool.ruff]\nextend-exclude = ["tests"]\n')
+    (project / "pkg" / "ruff.toml").write_text("exclude = []\n")  # its own: neither `tests` nor Ruff's `dist`
+    for name in ("tests/a.py", "pkg/tests/b.py", "pkg/dist/c.py"):
+        (project / name).write_text("x  =  1\n")
+    done = booster("format", "--check", ".", env=env, cwd=project)
+    ours = sorted(line.removeprefix("would reformat ") for line in done.stderr.splitlines() if line.startswith("would"))
+    native = subprocess.run([str(RUFF), "format", "--check", "."], capture_output=True, text=True, cwd=project)
+    theirs = sorted(line.removeprefix("Would reformat: ") for line in native.stdout.splitlines() if line.startswith("Would"))
+    assert ours == theirs == ["pkg/dist/c.py", "pkg/tests/b.py"]
