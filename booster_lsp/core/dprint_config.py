@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from booster_lsp.core.project_files import Also, NearestFile
+from booster_lsp.core.project_files import Also, NearestFile, extended_file, merged_tables
 from booster_lsp.errors import TransformationError
 
 log = logging.getLogger(__name__)
@@ -73,26 +73,9 @@ def _extended(path: str, data: dict[str, Any], also: list[tuple[str, int]], seen
         if "://" in base:
             log.warning("dprint configuration %s: `extends` %s is a URL, which booster does not fetch", path, base)
             continue
-        target = os.path.join(os.path.dirname(path), os.path.expanduser(base))
-        if os.path.realpath(target) in seen:
-            raise TransformationError(f"dprint configuration {path}: `extends` makes a cycle through {target}",
-                                      kind="config")
-        try:
-            also.append((target, os.stat(target).st_mtime_ns))
-        except OSError:
-            raise TransformationError(f"dprint configuration {path}: `extends` names {target}, which does not exist",
-                                      kind="config") from None
-        merged = _merged(merged, _extended(target, _json(target), also, seen | {os.path.realpath(target)}))
-    return _merged(merged, data)
-
-
-def _merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    merged = {key: value for key, value in base.items() if key != "extends"}
-    for key, value in over.items():
-        if key != "extends":
-            below = merged.get(key)
-            merged[key] = _merged(below, value) if isinstance(value, dict) and isinstance(below, dict) else value
-    return merged
+        target = extended_file(path, base, "extends", "dprint", seen, also)
+        merged = merged_tables(merged, _extended(target, _json(target), also, seen | {os.path.realpath(target)}), "extends")
+    return merged_tables(merged, data, "extends")
 
 
 _nearest = NearestFile(DPRINT_CONFIG_FILES, _read)

@@ -15,7 +15,9 @@ import threading
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Callable, Generic, Iterator, TypeVar
+from typing import Any, Callable, Generic, Iterator, TypeVar
+
+from booster_lsp.errors import TransformationError
 
 T = TypeVar("T")
 _MAX_LOOKUPS = 4096
@@ -124,3 +126,38 @@ def _unchanged(depends_on: tuple[tuple[str, int], ...]) -> bool:
         except OSError:
             return False
     return True
+
+
+# ---------------------------------------------------------------- a configuration that extends another
+def extended_file(path: str, target: str, key: str, tool: str, seen: set[str], also: list[tuple[str, int]]) -> str:
+    """The file that ``key`` (Ruff's ``extend``, dprint's ``extends``) of configuration ``path``
+    names: ``target`` relative to its directory, ``~`` expanded. Its mtime goes into ``also``
+    (a changed base is a changed configuration); a cycle through ``seen`` (the real paths of
+    the chain so far) or a missing file is a settings error naming both."""
+    resolved = os.path.join(os.path.dirname(path), os.path.expanduser(target))
+    if os.path.realpath(resolved) in seen:
+        raise TransformationError(f"{tool} configuration {path}: `{key}` makes a cycle through {resolved}", kind="config")
+    try:
+        also.append((resolved, os.stat(resolved).st_mtime_ns))
+    except OSError:
+        raise TransformationError(f"{tool} configuration {path}: `{key}` names {resolved}, which does not exist",
+                                  kind="config") from None
+    return resolved
+
+
+def merged_tables(base: dict[str, Any], over: dict[str, Any], key: str,
+                  joined: Callable[[str], bool] = lambda name: False) -> dict[str, Any]:
+    """``over`` on top of ``base``, as configurations that extend others are combined: tables
+    merged key by key, lists of the keys ``joined`` accepts concatenated, anything else
+    replaced; ``key`` (the extending key itself) dropped."""
+    merged = {name: value for name, value in base.items() if name != key}
+    for name, value in over.items():
+        if name == key:
+            continue
+        below = merged.get(name)
+        if isinstance(value, dict) and isinstance(below, dict):
+            value = merged_tables(below, value, key, joined)
+        elif joined(name) and isinstance(value, list) and isinstance(below, list):
+            value = below + value
+        merged[name] = value
+    return merged

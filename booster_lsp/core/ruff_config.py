@@ -14,9 +14,9 @@ import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
-from booster_lsp.core.project_files import Also, NearestFile
+from booster_lsp.core.project_files import Also, NearestFile, extended_file, merged_tables
 from booster_lsp.errors import TransformationError
 
 RUFF_CONFIG_FILES = (".ruff.toml", "ruff.toml", "pyproject.toml")
@@ -65,34 +65,17 @@ def _extended(path: str, options: dict[str, Any], also: list[tuple[str, int]], s
     base = options.get("extend")
     if not isinstance(base, str):
         return options
-    target = os.path.join(os.path.dirname(path), os.path.expanduser(base))
-    if os.path.realpath(target) in seen:
-        raise TransformationError(f"Ruff configuration {path}: `extend` makes a cycle through {target}", kind="config")
+    target = extended_file(path, base, "extend", "Ruff", seen, also)
     seen.add(os.path.realpath(target))
-    try:
-        also.append((target, os.stat(target).st_mtime_ns))
-    except OSError:
-        raise TransformationError(f"Ruff configuration {path}: `extend` names {target}, which does not exist",
-                                  kind="config") from None
     parent = _options(target)
     if parent is None:
         raise TransformationError(f"Ruff configuration {path}: `extend` names {target}, which has no Ruff "
                                   "configuration", kind="config")
-    return _merged(_extended(target, parent, also, seen), options)
+    return merged_tables(_extended(target, parent, also, seen), options, "extend", _JOINED)
 
 
-def _merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    merged = {key: value for key, value in base.items() if key != "extend"}
-    for key, value in over.items():
-        if key == "extend":
-            continue
-        below = merged.get(key)
-        if isinstance(value, dict) and isinstance(below, dict):
-            value = _merged(below, value)
-        elif key.startswith("extend-") and isinstance(value, list) and isinstance(below, list):
-            value = below + value
-        merged[key] = value
-    return merged
+#: Ruff joins these lists of a configuration and the one it extends (extend-exclude, ...).
+_JOINED: Callable[[str], bool] = lambda name: name.startswith("extend-")  # noqa: E731
 
 
 _nearest = NearestFile(RUFF_CONFIG_FILES, _read)
