@@ -19,6 +19,7 @@ from booster_lsp import __version__
 from booster_lsp.atomic_file import replace_file
 from booster_lsp.core.booster import WASMBooster
 from booster_lsp.core.formatted_files import FormattedFiles, format_key, stamp_of
+from booster_lsp.core.project_files import lookups_once
 from booster_lsp.core.operations import BoosterOperation, TransformationResult, language_for_path
 from booster_lsp.core.router import OperationRequest
 from booster_lsp.errors import BoosterError
@@ -108,8 +109,9 @@ def format_paths(
     keys = _FormatKeys(booster, options)
 
     def run(path: Path) -> FileOutcome:
-        key = keys.of(language_for_path(path), path) if formatted is not None else None
-        return format_file(booster, path, write=write, options=options, formatted=formatted, key=key)
+        with lookups_once():  # the project's configuration: once for the key and the formatting
+            key = keys.of(language_for_path(path), path) if formatted is not None else None
+            return format_file(booster, path, write=write, options=options, formatted=formatted, key=key)
 
     try:
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="booster-format") as executor:
