@@ -12,7 +12,9 @@ same ~300-line Python file, in the same run:
   session is then a fork of a process that has imported the server.
 
 A third server, "floor" (floor_server.py), answers every request at once with a canned
-result: the floor of each row for any Python server on this machine. For cold start there is
+result: the floor of each row for any Python server on this machine. A fourth, "pygls floor"
+(pygls_floor_server.py), is the smallest pygls 2 server, doing the same: the floor of each row
+for any server on booster-lsp's stack (pygls, lsprotocol, cattrs). For cold start there is
 also the floor of booster's core: a process that imports it, loads Ruff's module and formats
 the file once, with no LSP at all.
 
@@ -272,6 +274,9 @@ def main() -> int:
         "ruff server": [ruff, "server"],
         # not a peer: what any Python server takes here before doing work (floor_server.py)
         "floor": [sys.executable, str(ROOT / "benchmarks" / "floor_server.py")],
+        # not a peer: the smallest pygls 2 server, no work (pygls_floor_server.py); booster-lsp
+        # is built on pygls, so this is the floor of any server on its stack here
+        "pygls floor": [sys.executable, str(ROOT / "benchmarks" / "pygls_floor_server.py")],
     }
     text = SAMPLE.read_text()
     print(
@@ -313,18 +318,21 @@ def main() -> int:
         print(
             f"cache miss ({key}): booster-lsp / ruff server = {ratio:.2f}x (target <= 3x); "
             f"LSP overhead over the module (median of each request's round trip less the module's time on "
-            f"the same revision just after it) = {own:.3f} ms (target <= 0.3 ms)"
+            f"the same revision just after it) = {own:.3f} ms (target <= 0.3 ms); the pygls floor's "
+            f"round trip (no work) {statistics.median(results['pygls floor'][key]):.3f} ms"
         )
     save = statistics.median(results["booster-lsp"]["save"])
     print(
         f"format-on-save: booster-lsp median {save:.3f} ms vs ruff server "
         f"{statistics.median(results['ruff server']['save']):.3f} ms (target <= 0.3 ms and faster than ruff); "
-        f"the floor (a trivial Python server) {statistics.median(results['floor']['save']):.3f} ms"
+        f"the floor (a trivial Python server) {statistics.median(results['floor']['save']):.3f} ms, "
+        f"the pygls floor {statistics.median(results['pygls floor']['save']):.3f} ms"
     )
     print(
         f"cold start: booster-lsp median {statistics.median(results['booster-lsp']['cold']):.0f} ms, "
         f"with --fork-server {statistics.median(fork_server):.0f} ms (target <= 400 ms); "
-        f"the core alone, without LSP, {statistics.median(core):.0f} ms"
+        f"the core alone, without LSP, {statistics.median(core):.0f} ms; "
+        f"the pygls floor (no work at all) {statistics.median(results['pygls floor']['cold']):.0f} ms"
     )
     return 0
 
