@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple
 
 from booster_lsp.core.operations import LANGUAGE_BY_EXTENSION, language_for_path
 from booster_lsp.errors import TransformationError
@@ -30,7 +30,7 @@ def _is_virtualenv(directory: Path) -> bool:
     return (directory / "pyvenv.cfg").is_file()
 
 
-def _gitignore(directory: Path) -> pathspec.PathSpec | None:
+def _gitignore(directory: Path) -> pathspec.GitIgnoreSpec | None:
     path = directory / ".gitignore"
     if not path.is_file():
         return None
@@ -40,23 +40,32 @@ def _gitignore(directory: Path) -> pathspec.PathSpec | None:
         return None
     import pathspec  # ~15 ms; only when there is a .gitignore to honour
 
-    return pathspec.PathSpec.from_lines("gitwildmatch", lines)
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+class _Rule(NamedTuple):
+    """What one configuration leaves out, for paths relative to its directory (``/``-separated)."""
+
+    base: Path
+    excludes: Callable[[str, bool], bool]  # (path, is a directory) -> excluded?
+    includes: Callable[[str], bool] | None = None  # a file -> taken? (None: every file)
 
 
 class ProjectExcludes:
     """What a project's Ruff and dprint configurations exclude, for a command's purpose
     (``format`` or ``lint``), as each tool decides it for a file: by the nearest configuration
     above the file (with what it ``extend``s). Ruff: its ``exclude`` (else Ruff's defaults),
-    ``extend-exclude`` and ``format.exclude`` / ``lint.exclude``, for Python files; dprint: its
-    ``excludes``, for the files it formats. Patterns are globs relative to the configuration's
-    directory, as gitignore lines (``name`` anywhere below, ``dir/name`` from there). The
-    rules of a directory are worked out once per instance (a walk)."""
+    ``extend-exclude`` and ``format.exclude`` / ``lint.exclude``, for Python files, as
+    gitignore lines relative to the configuration's directory (``name`` anywhere below,
+    ``dir/name`` from there); dprint: its ``excludes`` and, when given, what its ``includes``
+    leave out, for the files it formats, matched as dprint matches them (core/dprint_globs.py).
+    The rules of a directory are worked out once per instance (a walk)."""
 
     def __init__(self, purpose: str, root: Path | None) -> None:
         self.purpose = purpose
         #: a directory the user names is walked, even if excluded; None: every file is checked
         self.root = root.absolute() if root is not None else None
-        self._rules: dict[tuple[str, str], tuple[Path, pathspec.PathSpec] | None] = {}
+        self._rules: dict[tuple[str, str], _Rule | None] = {}
 
     def excluded(self, path: Path) -> bool:
         language = language_for_path(path)
@@ -68,34 +77,47 @@ class ProjectExcludes:
         if key not in self._rules:
             self._rules[key] = self._rule(tool, path.parent)
         rule = self._rules[key]
-        if rule is None:
+        if rule is None or not path.is_relative_to(rule.base):
             return False
-        base, spec = rule
-        if not path.is_relative_to(base) or not spec.match_file(path.relative_to(base).as_posix()):
+        relative = path.relative_to(rule.base).as_posix()
+        if rule.includes is not None and not rule.includes(relative):
+            return True
+        if not rule.excludes(relative, False):
             return False
         root = self.root
         # it excludes the directory the user named: as Ruff, walk what was asked for
-        return not (root is not None and root.is_relative_to(base) and spec.match_file(root.relative_to(base).as_posix() + "/"))
+        return not (root is not None and root != rule.base and root.is_relative_to(rule.base)
+                    and rule.excludes(root.relative_to(rule.base).as_posix(), True))
 
-    def _rule(self, tool: str, directory: Path) -> tuple[Path, pathspec.PathSpec] | None:
+    def _rule(self, tool: str, directory: Path) -> _Rule | None:
+        from booster_lsp.core import dprint_globs
         from booster_lsp.core.dprint_config import find_dprint_config
         from booster_lsp.core.ruff_config import find_ruff_config
 
         try:
             if tool == "dprint":
                 source, project = find_dprint_config(directory)
-                return (source.parent, _spec(project.excludes)) if source is not None and project.excludes else None
+                if source is None or not (project.excludes or project.includes is not None):
+                    return None
+                includes = project.includes
+                return _Rule(source.parent, functools.partial(dprint_globs.excluded, project.excludes),
+                             None if includes is None else functools.partial(dprint_globs.included, includes))
             found = find_ruff_config(directory)
         except TransformationError:
             return None  # reported when a file is formatted
         if found is None:
-            return Path("/"), _spec(RUFF_DEFAULT_EXCLUDE)
+            return _Rule(Path("/"), _gitignore_lines(RUFF_DEFAULT_EXCLUDE))
         options = found[1]
         exclude = options.get("exclude")
         patterns = [*(_strings(exclude) if exclude is not None else RUFF_DEFAULT_EXCLUDE),
                     *_strings(options.get("extend-exclude", ())),
                     *_strings((options.get(self.purpose) or {}).get("exclude", ()))]
-        return found[0].parent, _spec(patterns)
+        return _Rule(found[0].parent, _gitignore_lines(patterns))
+
+
+def _gitignore_lines(patterns) -> Callable[[str, bool], bool]:
+    spec = _spec(patterns)
+    return lambda path, is_directory: spec.match_file(path + "/" if is_directory else path)
 
 
 def excluded_by_project(path: str | Path, purpose: str) -> bool:
@@ -133,15 +155,15 @@ def _strings(value: object) -> list[str]:
     return [item for item in value if isinstance(item, str)] if isinstance(value, (list, tuple)) else []
 
 
-def _spec(patterns) -> pathspec.PathSpec:
+def _spec(patterns) -> pathspec.GitIgnoreSpec:
     return _compiled(tuple(patterns))
 
 
 @functools.lru_cache(maxsize=256)
-def _compiled(patterns: tuple[str, ...]) -> pathspec.PathSpec:
+def _compiled(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
     import pathspec  # ~15 ms; only when there is something to match
 
-    return pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
 
 
 def iter_source_files(paths: list[Path], extensions: set[str] | None = None, *, purpose: str = "format") -> Iterator[Path]:
@@ -158,7 +180,7 @@ def iter_source_files(paths: list[Path], extensions: set[str] | None = None, *, 
                 yield root
             continue
         excludes = ProjectExcludes(purpose, root)
-        ignores: list[tuple[Path, pathspec.PathSpec]] = []
+        ignores: list[tuple[Path, pathspec.GitIgnoreSpec]] = []
         for current, dirnames, filenames in os.walk(root):
             directory = Path(current)
             ignores = [(base, spec) for base, spec in ignores if directory.is_relative_to(base)]

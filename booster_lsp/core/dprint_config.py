@@ -5,8 +5,9 @@ comments and trailing commas), from the file's directory upwards. The JS/TS, JSO
 TOML formatters take its global keys (``lineWidth``, ``indentWidth``, ``useTabs``,
 ``newLineKind``) and their plugin's section (``"typescript": {...}``), on top of the files its
 ``extends`` names (not URLs: nothing is fetched), so that booster formats a project as
-``dprint fmt`` does; ``booster format DIR`` skips what its ``excludes`` list (files.py). Not
-followed: ``includes``.
+``dprint fmt`` does; ``booster format DIR`` and the language server leave alone the files its
+``excludes`` list or its ``includes`` leave out, as dprint matches them (core/dprint_globs.py,
+files.py).
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ CLI_KEYS = frozenset({"associations", "locked"})
 class DprintProject:
     global_options: dict[str, Any]
     plugins: dict[str, dict[str, Any]]  # by the plugin's configuration key: "typescript", "json", ...
-    excludes: tuple[str, ...] = ()  # globs relative to the configuration's directory (files.py)
+    excludes: tuple[str, ...] = ()  # globs relative to the configuration's directory (dprint_globs.py)
+    includes: tuple[str, ...] | None = None  # None: every file its plugins take
 
 
 NO_PROJECT = DprintProject({}, {})
@@ -45,8 +47,13 @@ def _read(path: str) -> tuple[DprintProject, Also]:
     for key, value in data.items():
         if isinstance(value, dict):
             plugins[key] = {name: option for name, option in value.items() if name not in CLI_KEYS}
-    excludes = tuple(item for item in data.get("excludes", ()) if isinstance(item, str))
-    return DprintProject({key: data[key] for key in GLOBAL_KEYS if key in data}, plugins, excludes), tuple(also)
+    excludes = _strings(data.get("excludes"))
+    includes = _strings(data.get("includes")) if "includes" in data else None
+    return DprintProject({key: data[key] for key in GLOBAL_KEYS if key in data}, plugins, excludes, includes), tuple(also)
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    return tuple(item for item in value if isinstance(item, str)) if isinstance(value, list) else ()
 
 
 def _json(path: str) -> dict[str, Any]:
