@@ -24,7 +24,8 @@ class TransformationError(BoosterError):
     ``kind`` is ``syntax`` for errors in the user's code (never sent to an LLM to fix),
     ``module`` for failures of the module itself, ``input`` for an input beyond what the
     module can take (nested deeper than its stack; not held against the module),
-    ``unsupported`` for pairs nothing serves.
+    ``unsupported`` for pairs nothing serves. ``limit``: a ``module`` failure that is the sandbox's
+    deadline or memory cap running out on this input (a file too big for the limits).
     """
 
     def __init__(
@@ -35,8 +36,10 @@ class TransformationError(BoosterError):
         column: int | None = None,
         kind: str = "module",
         module: str | None = None,
+        limit: bool = False,
     ) -> None:
         self.message = message
+        self.limit = limit
         self.line = line
         self.column = column
         self.kind = kind

@@ -244,7 +244,7 @@ class WASMBooster:
         except TransformationError as error:
             if error.kind == "module":  # the module's own failure, never a syntax error in the input
                 self.quarantine.failed(handler.fingerprint, _module_name(error.module, handler), error.message,
-                                       config.quarantine_after, config.quarantine_s)
+                                       config.quarantine_after, config.quarantine_s, limit=error.limit)
                 if llm_blocked() is None:
                     return self._llm_transform(operation, request, started, use_cache, cancel, error.message,
                                                check_args=False)

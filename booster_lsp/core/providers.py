@@ -392,7 +392,8 @@ class NativeRustfmtProvider:
         try:
             done = subprocess.run(args, input=request.text, capture_output=True, text=True, timeout=self.deadline_s)
         except subprocess.TimeoutExpired:
-            raise TransformationError(f"rustfmt exceeded its deadline of {self.deadline_s:.0f} s", module="rustfmt") from None
+            raise TransformationError(f"rustfmt exceeded its deadline of {self.deadline_s:.0f} s", module="rustfmt",
+                                      limit=True) from None
         if done.returncode != 0:
             raise _rustfmt_error(done.stderr)
         return FormatOutput(done.stdout, self.provider)

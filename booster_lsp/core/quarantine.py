@@ -3,7 +3,10 @@
 Keyed by the handler's fingerprint (the sha256 of the module(s) it runs), named by the module
 in the error. Failures of the module itself count (trap, deadline, memory cap, bad buffer,
 output that does not verify); syntax errors in the user's input never do; one success resets
-the count. While a module rests, its requests fail at once (or go to the LLM where allowed).
+the count. The deadline or the memory cap running out counts only until the module has once
+succeeded: after that it is the input that is too big for the limits (a 50,000-line generated
+file saved again and again), and quarantining the module would stop the formatting of every
+other file for ``quarantine_s``; each such request still fails on its own, with its reason. While a module rests, its requests fail at once (or go to the LLM where allowed).
 Tripping queues exactly one notice (a module that fails again after its cool-off rests again,
 silently) for the user; front ends drain it with
 ``WASMBooster.take_notices()`` (the LSP shows it with ``window/showMessage``).
@@ -34,6 +37,7 @@ class Quarantine:
         self._records: dict[str, _Record] = {}
         self._lock = threading.Lock()
         self._notices: deque[str] = deque(maxlen=32)
+        self._proven: set[str] = set()  # modules that have succeeded at least once
 
     def blocked(self, key: str) -> str | None:
         """Why requests for ``key`` may not run now, or None."""
@@ -50,10 +54,13 @@ class Quarantine:
                 f"{record.failures} failures in a row (last: {record.last_error})"
             )
 
-    def failed(self, key: str, name: str, message: str, after: int, seconds: float) -> None:
+    def failed(self, key: str, name: str, message: str, after: int, seconds: float, *, limit: bool = False) -> None:
+        """A failure of the module ``key``; ``limit``: the deadline or the memory cap ran out."""
         if after <= 0:
             return
         with self._lock:
+            if limit and key in self._proven:
+                return
             record = self._records.setdefault(key, _Record(name))
             record.name, record.last_error = name, message
             record.failures += 1
@@ -70,6 +77,7 @@ class Quarantine:
     def succeeded(self, key: str) -> None:
         with self._lock:
             self._records.pop(key, None)
+            self._proven.add(key)
 
     def take_notices(self) -> list[str]:
         with self._lock:

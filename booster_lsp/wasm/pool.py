@@ -74,7 +74,7 @@ class InstancePool(Generic[T]):
                     then = "" if error.message == first_error.message else f"; then: {error.message}"
                     raise TransformationError(
                         f"module {self.name} failed twice: {first_error.message}{then}", kind=error.kind,
-                        module=self.name,
+                        module=self.name, limit=error.limit,
                     ) from error
                 raise
             finally:

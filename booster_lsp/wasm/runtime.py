@@ -280,10 +280,13 @@ class Sandbox:
     def _trap_error(self, trap: wasmtime.Trap) -> TransformationError:
         code = trap.trap_code
         kind = "module"
+        limit = False
         if code == wasmtime.TrapCode.INTERRUPT:
+            limit = True
             deadline = self.limits.deadline_ms
             message = f"module {self.name} exceeded its deadline of {deadline} ms (setting `deadline_ms`)"
         elif self._memory_exhausted():
+            limit = True
             message = f"module {self.name} exceeded its memory limit of {self.limits.memory_bytes // (1024 * 1024)} MiB"
         elif code == wasmtime.TrapCode.STACK_OVERFLOW:
             message = f"module {self.name} overflowed its stack (input nested too deeply?)"
@@ -293,7 +296,7 @@ class Sandbox:
             message = f"module {self.name} trapped: {_trap_reason(trap)}"
             if _BELOW_ZERO.search(str(trap)):
                 kind = "input"  # its stack in linear memory overflowed, as above
-        return TransformationError(message, kind=kind, module=self.name)
+        return TransformationError(message, kind=kind, module=self.name, limit=limit)
 
     def _memory_exhausted(self) -> bool:
         if self.memory is None:

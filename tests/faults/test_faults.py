@@ -16,6 +16,7 @@ from booster_lsp.errors import TransformationError, WASMModuleNotFound
 from booster_lsp.wasm import runtime as runtime_module
 from booster_lsp.wasm.artifacts import CompiledModuleCache
 from booster_lsp.wasm.runtime import Limits, WasmRuntime
+from tests.conftest import STDLIB
 from tests.faults.modules import BAD, MODULES, make_wasm_dir, plain
 
 pytestmark = pytest.mark.wasm
@@ -184,6 +185,31 @@ def test_a_success_resets_the_count_and_syntax_errors_do_not_count(quarantine_bo
     assert booster.take_notices() == []
     assert booster.transform_sync("x\n", "format", "bad-loop").error_kind == "module"  # the 5th
     assert len(booster.take_notices()) == 1
+
+
+def test_a_file_too_big_for_the_deadline_does_not_quarantine_a_module_that_formats_others():
+    """The real Ruff formatter with a short deadline: a big file saved again and again (each
+    time edited) fails with the deadline each time, but the module, which has formatted
+    other files, is not quarantined: the next small file is formatted."""
+    booster = WASMBooster(BoosterConfig(cache_enabled=False, fallback_to_llm=False, quarantine_after=2, quarantine_s=600,
+                                        deadline_ms=40), stats_path=None)
+    assert booster.transform_sync("x  =  1\n", "format", "python").success  # warmed up, and proven
+    big = (STDLIB / "typing.py").read_text() * 10  # ~38,000 lines
+    for number in range(4):
+        result = booster.transform_sync(f"# edit {number}\n{big}", "format", "python")
+        assert not result.success and result.error_kind == "module"
+        assert result.error.endswith(" exceeded its deadline of 40 ms (setting `deadline_ms`)"), result.error
+    assert booster.take_notices() == []
+    formatted = booster.transform_sync("y  =  2\n", "format", "python")
+    assert formatted.success and formatted.transformed_code == "y = 2\n"
+
+
+def test_a_module_that_never_succeeds_is_quarantined_for_its_deadlines_too(quarantine_booster: WASMBooster):
+    booster = quarantine_booster
+    for _ in range(5):
+        assert booster.transform_sync("x\n", "format", "bad-loop").error.startswith("module bad_loop exceeded its deadline")
+    assert booster.take_notices()[0].startswith("booster: module bad_loop failed 5 times in a row and is quarantined")
+    assert booster.transform_sync("x\n", "format", "bad-loop").error_kind == "quarantined"
 
 
 DEEP = {  # real modules, inputs nested deeper than their stacks
