@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple
 
 from booster_lsp.core.operations import LANGUAGE_BY_EXTENSION, language_for_path
+from booster_lsp.core.ruff_config import RuffExcludes, find_ruff_excludes
 from booster_lsp.errors import TransformationError
 
 if TYPE_CHECKING:
@@ -16,12 +17,6 @@ if TYPE_CHECKING:
 
 ALWAYS_SKIPPED = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".nox",
                   ".mypy_cache", ".ruff_cache", ".pytest_cache", "site-packages"}
-#: Ruff's default ``exclude`` (a configuration's own ``exclude`` replaces it); what is also in
-#: ALWAYS_SKIPPED is never walked anyway.
-RUFF_DEFAULT_EXCLUDE = (".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints", ".mypy_cache",
-                        ".nox", ".pants.d", ".pyenv", ".pytest_cache", ".pytype", ".ruff_cache", ".svn", ".tox",
-                        ".venv", ".vscode", "__pypackages__", "_build", "buck-out", "dist", "node_modules",
-                        "site-packages", "venv")
 #: The languages whose files the dprint configuration's ``excludes`` apply to.
 DPRINT_LANGUAGES = {"javascript", "javascriptreact", "typescript", "typescriptreact", "json", "markdown", "toml"}
 
@@ -43,40 +38,92 @@ def _gitignore(directory: Path) -> pathspec.GitIgnoreSpec | None:
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
-class _Rule(NamedTuple):
-    """What one configuration leaves out, for paths relative to its directory (``/``-separated)."""
+class _DprintRule(NamedTuple):
+    """What one dprint configuration leaves out, for paths relative to its directory."""
 
     base: Path
     excludes: Callable[[str, bool], bool]  # (path, is a directory) -> excluded?
     includes: Callable[[str], bool] | None = None  # a file -> taken? (None: every file)
 
 
+#: Where a directory has no Ruff configuration above it: Ruff's defaults, for the file alone.
+_RUFF_DEFAULTS = RuffExcludes(project_root="")
+
+
 class ProjectExcludes:
     """What a project's Ruff and dprint configurations exclude, for a command's purpose
-    (``format`` or ``lint``), as each tool decides it for a file: by the nearest configuration
-    above the file (with what it ``extend``s). Ruff: its ``exclude`` (else Ruff's defaults),
-    ``extend-exclude`` and ``format.exclude`` / ``lint.exclude``, for Python files, as
-    gitignore lines relative to the configuration's directory (``name`` anywhere below,
-    ``dir/name`` from there); dprint: its ``excludes`` and, when given, what its ``includes``
-    leave out, for the files it formats, matched as dprint matches them (core/dprint_globs.py).
-    The rules of a directory are worked out once per instance (a walk)."""
+    (``format`` or ``lint``), as each tool decides it for a file, by the nearest configuration
+    (with what it ``extend``s):
+
+    - Python files, as Ruff (core/ruff_config.py: RuffExcludes). Walking a directory the user
+      named (``root``), as ``ruff format DIR`` walks it: every directory below it is checked
+      against ``exclude`` (else Ruff's defaults) and ``extend-exclude`` of the configuration
+      above it, and the file against those of its own and ``format.exclude`` /
+      ``lint.exclude``. For an open document (no ``root``), as ruff server: the file and the
+      directories above it up to its configuration's directory, against all of them.
+    - The files dprint formats, as dprint: its ``excludes`` and, when given, what its
+      ``includes`` leave out (core/dprint_globs.py).
+
+    Look-ups are kept per directory for the instance (a walk)."""
 
     def __init__(self, purpose: str, root: Path | None) -> None:
         self.purpose = purpose
-        #: a directory the user names is walked, even if excluded; None: every file is checked
+        #: a directory the user names is walked, even if excluded; None: an open document
         self.root = root.absolute() if root is not None else None
-        self._rules: dict[tuple[str, str], _Rule | None] = {}
+        self._dprint: dict[Path, _DprintRule | None] = {}
+        self._ruff: dict[Path, RuffExcludes] = {}
+        self._walked_out: dict[Path, bool] = {}
 
     def excluded(self, path: Path) -> bool:
         language = language_for_path(path)
-        tool = "ruff" if language == "python" else "dprint" if language in DPRINT_LANGUAGES else None
-        if tool is None:
-            return False
         path = path.absolute()
-        key = (tool, str(path.parent))
-        if key not in self._rules:
-            self._rules[key] = self._rule(tool, path.parent)
-        rule = self._rules[key]
+        if language == "python":
+            return self._ruff_excluded(path)
+        if language in DPRINT_LANGUAGES:
+            return self._dprint_excluded(path)
+        return False
+
+    # --------------------------------------------------------------------------- Ruff
+    def _ruff_excluded(self, path: Path) -> bool:
+        excludes = self._ruff_excludes(path.parent)
+        name = path.as_posix()
+        if self.root is None:
+            if excludes is _RUFF_DEFAULTS:  # no configuration: no project root to stop at
+                return excludes.walk_excludes(name)
+            return excludes.excludes_document(name, self.purpose)
+        if path != self.root and (excludes.walk_excludes(name) or excludes.purpose_excludes(name, self.purpose)):
+            return True
+        return self._directory_walked_out(path.parent)
+
+    def _directory_walked_out(self, directory: Path) -> bool:
+        """Is ``directory``, or one between it and the named root, left out of the walk?"""
+        root = self.root
+        if root is None or directory == root or not directory.is_relative_to(root):
+            return False
+        answer = self._walked_out.get(directory)
+        if answer is None:
+            # checked with the configuration above it, as Ruff's walk meets it before its own
+            answer = (self._ruff_excludes(directory.parent).walk_excludes(directory.as_posix())
+                      or self._directory_walked_out(directory.parent))
+            self._walked_out[directory] = answer
+        return answer
+
+    def _ruff_excludes(self, directory: Path) -> RuffExcludes:
+        excludes = self._ruff.get(directory)
+        if excludes is None:
+            try:
+                excludes = find_ruff_excludes(directory) or _RUFF_DEFAULTS
+            except TransformationError:
+                excludes = _RUFF_DEFAULTS  # the broken configuration is reported when a file is formatted
+            self._ruff[directory] = excludes
+        return excludes
+
+    # -------------------------------------------------------------------------- dprint
+    def _dprint_excluded(self, path: Path) -> bool:
+        directory = path.parent
+        if directory not in self._dprint:
+            self._dprint[directory] = _dprint_rule(directory)
+        rule = self._dprint[directory]
         if rule is None or not path.is_relative_to(rule.base):
             return False
         relative = path.relative_to(rule.base).as_posix()
@@ -89,43 +136,28 @@ class ProjectExcludes:
         return not (root is not None and root != rule.base and root.is_relative_to(rule.base)
                     and rule.excludes(root.relative_to(rule.base).as_posix(), True))
 
-    def _rule(self, tool: str, directory: Path) -> _Rule | None:
-        from booster_lsp.core import dprint_globs
-        from booster_lsp.core.dprint_config import find_dprint_config
-        from booster_lsp.core.ruff_config import find_ruff_config
 
-        try:
-            if tool == "dprint":
-                source, project = find_dprint_config(directory)
-                if source is None or not (project.excludes or project.includes is not None):
-                    return None
-                includes = project.includes
-                return _Rule(source.parent, functools.partial(dprint_globs.excluded, project.excludes),
-                             None if includes is None else functools.partial(dprint_globs.included, includes))
-            found = find_ruff_config(directory)
-        except TransformationError:
-            return None  # reported when a file is formatted
-        if found is None:
-            return _Rule(Path("/"), _gitignore_lines(RUFF_DEFAULT_EXCLUDE))
-        options = found[1]
-        exclude = options.get("exclude")
-        patterns = [*(_strings(exclude) if exclude is not None else RUFF_DEFAULT_EXCLUDE),
-                    *_strings(options.get("extend-exclude", ())),
-                    *_strings((options.get(self.purpose) or {}).get("exclude", ()))]
-        return _Rule(found[0].parent, _gitignore_lines(patterns))
+def _dprint_rule(directory: Path) -> _DprintRule | None:
+    from booster_lsp.core import dprint_globs
+    from booster_lsp.core.dprint_config import find_dprint_config
 
-
-def _gitignore_lines(patterns) -> Callable[[str, bool], bool]:
-    spec = _spec(patterns)
-    return lambda path, is_directory: spec.match_file(path + "/" if is_directory else path)
+    try:
+        source, project = find_dprint_config(directory)
+    except TransformationError:
+        return None  # reported when a file is formatted
+    if source is None or not (project.excludes or project.includes is not None):
+        return None
+    includes = project.includes
+    return _DprintRule(source.parent, functools.partial(dprint_globs.excluded, project.excludes),
+                       None if includes is None else functools.partial(dprint_globs.included, includes))
 
 
 def excluded_by_project(path: str | Path, purpose: str) -> bool:
     """Does the project's Ruff or dprint configuration exclude this file (for ``format`` or
     ``lint``)? The language server asks for every document, as ruff server does: a file a
     project excludes (a test fixture, generated code) is neither formatted nor linted there.
-    The answer is kept while the configuration found is the same object (~25 us a question on
-    the benchmark VM, most of it the look-up's stat calls; matching the globs again took ~0.1 ms)."""
+    The answer is kept while the configuration found is the same object (~30 us a question on
+    the benchmark VM, most of it the look-up's stat calls; matching the globs again ~50 us)."""
     from booster_lsp.core.dprint_config import find_dprint_config
     from booster_lsp.core.ruff_config import find_ruff_config
 
@@ -149,21 +181,6 @@ def excluded_by_project(path: str | Path, purpose: str) -> bool:
 
 
 _answers: dict[tuple[str, str], tuple[object, bool]] = {}
-
-
-def _strings(value: object) -> list[str]:
-    return [item for item in value if isinstance(item, str)] if isinstance(value, (list, tuple)) else []
-
-
-def _spec(patterns) -> pathspec.GitIgnoreSpec:
-    return _compiled(tuple(patterns))
-
-
-@functools.lru_cache(maxsize=256)
-def _compiled(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
-    import pathspec  # ~15 ms; only when there is something to match
-
-    return pathspec.GitIgnoreSpec.from_lines(patterns)
 
 
 def iter_source_files(paths: list[Path], extensions: set[str] | None = None, *, purpose: str = "format") -> Iterator[Path]:

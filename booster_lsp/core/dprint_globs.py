@@ -12,10 +12,8 @@ the configuration's directory (``crates/dprint/src/utils/glob/glob_matcher.rs``)
   file named ``src``, and ``lib/`` nothing (checked against the dprint CLI:
   tests/cli/test_format_cli.py).
 
-pathspec, which booster uses for ``.gitignore`` files and Ruff's excludes, has neither the
-``{ts,json}`` alternatives dprint's globs have (``**/*.{ts,tsx,json}`` is how dprint's own
-``init`` used to write ``includes``) nor a match of the file alone, without the directories
-above it: hence this translation of a glob into a regular expression.
+The globs themselves (``**/*.{ts,tsx,json}`` is how dprint's own ``init`` used to write
+``includes``) are translated by core/globs.py.
 """
 
 from __future__ import annotations
@@ -23,6 +21,8 @@ from __future__ import annotations
 import functools
 import re
 from typing import NamedTuple
+
+from booster_lsp.core.globs import globset_regex
 
 
 class GlobLine(NamedTuple):
@@ -49,46 +49,7 @@ def _line(pattern: str) -> GlobLine:
         pattern = "**/" + pattern  # a bare name matches at any depth
     if pattern.endswith("/**"):
         pattern += "/*"  # what is below the directory, not the directory itself
-    return GlobLine(re.compile(_regex(pattern)), negated, only_directories)
-
-
-def _regex(glob: str) -> str:
-    """A glob as globset reads it with a literal separator: ``*`` and ``?`` stay within one
-    path component, ``**`` as a whole component spans any number of them, ``[a-z]`` / ``[!a]``
-    are classes and ``{a,b}`` alternatives."""
-    out: list[str] = []
-    i, depth, n = 0, 0, len(glob)
-    while i < n:
-        char = glob[i]
-        if glob.startswith("**", i) and (i == 0 or glob[i - 1] == "/") and (i + 2 == n or glob[i + 2] == "/"):
-            out.append(".*" if i + 2 == n else "(?:.*/)?")
-            i += 3
-            continue
-        if char == "*":
-            while i + 1 < n and glob[i + 1] == "*":
-                i += 1
-            out.append("[^/]*")
-        elif char == "?":
-            out.append("[^/]")
-        elif char == "[" and (end := glob.find("]", i + 2)) > 0:
-            body = glob[i + 1 : end]
-            negate = body[0] in "!^"
-            out.append("[" + ("^" if negate else "") + body[negate:].replace("\\", "\\\\").replace("[", "\\[") + "]")
-            i = end
-        elif char == "{":
-            depth += 1
-            out.append("(?:")
-        elif char == "," and depth:
-            out.append("|")
-        elif char == "}" and depth:
-            depth -= 1
-            out.append(")")
-        else:
-            out.append(re.escape(char))
-        i += 1
-    if depth:  # an unclosed `{`: globset refuses the glob; here it matches nothing
-        return "(?!)"
-    return "".join(out)
+    return GlobLine(re.compile(globset_regex(pattern, literal_separator=True)), negated, only_directories)
 
 
 @functools.lru_cache(maxsize=256)

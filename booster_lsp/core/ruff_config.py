@@ -5,17 +5,22 @@ in that order in each directory, from the file's directory upwards, on top of th
 configurations its ``extend`` names (a changed one changes the result). Lint takes its rules from
 it (core/lint.py) and the Python formatter its line length, indent width, target version,
 preview and ``[format]`` table (:func:`find_format_options`), so that booster formats a
-project as ``ruff format`` does.
+project as ``ruff format`` does. Its ``exclude`` lists are kept with the directory of the
+configuration that set each (:class:`RuffExcludes`), as Ruff anchors them.
 """
 
 from __future__ import annotations
 
+import functools
 import os
+import posixpath
+import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from booster_lsp.core.globs import globset_regex
 from booster_lsp.core.project_files import Also, NearestFile, extended_file, merged_tables
 from booster_lsp.errors import TransformationError
 
@@ -25,10 +30,119 @@ RUFF_CONFIG_FILES = (".ruff.toml", "ruff.toml", "pyproject.toml")
 FORMAT_KEYS = ("line-length", "indent-width", "target-version", "preview")
 
 
+#: Ruff's default ``exclude`` (a configuration's own ``exclude`` replaces it).
+RUFF_DEFAULT_EXCLUDE = (".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints", ".mypy_cache",
+                        ".nox", ".pants.d", ".pyenv", ".pytest_cache", ".pytype", ".ruff_cache", ".svn", ".tox",
+                        ".venv", ".vscode", "__pypackages__", "_build", "buck-out", "dist", "node_modules",
+                        "site-packages", "venv")
+
+#: A pattern of an ``exclude`` list and the directory of the configuration that set it (None:
+#: one of Ruff's defaults, which are not anchored).
+Pattern = tuple[str, "str | None"]
+
+
+class _Patterns:
+    """One of Ruff's glob sets of ``FilePattern`` (ruff_linter settings/types.rs): a pattern
+    matches a path by the pattern joined to its configuration's directory (``./`` and ``..``
+    resolved) against the whole path, or, without a ``/``, the pattern itself against the
+    path's last component; a default matches either as it is. Ruff's globs let ``*`` cross
+    ``/`` (``src/*.py`` takes ``src/gen/b.py``) and take ``{a,b}``."""
+
+    def __init__(self, patterns: tuple[Pattern, ...]) -> None:
+        parts = []
+        for pattern, directory in patterns:
+            if directory is None:
+                parts.append(globset_regex(pattern, literal_separator=False))
+                continue
+            absolute = posixpath.normpath(posixpath.join(directory, pattern))
+            prefix = directory.rstrip("/") + "/"
+            if absolute.startswith(prefix):  # the directory as it is (Ruff escapes it), the pattern as a glob
+                parts.append(re.escape(prefix) + globset_regex(absolute[len(prefix):], literal_separator=False))
+            else:  # an absolute pattern, or one that climbs out with `..`
+                parts.append(globset_regex(absolute, literal_separator=False))
+            if "/" not in pattern:
+                parts.append(globset_regex(pattern, literal_separator=False))
+        self._regex = re.compile("|".join(f"(?:{part})" for part in parts)) if parts else None
+
+    def match(self, path: str) -> bool:
+        """Does the absolute ``path`` (``/``-separated) match, whole or by its last component?"""
+        return self._regex is not None and bool(
+            self._regex.fullmatch(path) or self._regex.fullmatch(path.rsplit("/", 1)[-1]))
+
+
+@dataclass(frozen=True)
+class RuffExcludes:
+    """What a Ruff configuration excludes: ``exclude`` (else Ruff's defaults) and
+    ``extend-exclude`` of every file in its ``extend`` chain, each anchored at its own file's
+    directory as Ruff resolves them, and ``format.exclude`` / ``lint.exclude``."""
+
+    project_root: str  # the directory of the nearest configuration
+    exclude: tuple[Pattern, ...] = tuple((name, None) for name in RUFF_DEFAULT_EXCLUDE)
+    extend_exclude: tuple[Pattern, ...] = ()
+    purpose_exclude: dict[str, tuple[Pattern, ...]] = field(default_factory=dict)  # "format" / "lint"
+
+    @functools.cached_property
+    def _walk(self) -> _Patterns:
+        return _Patterns(self.exclude + self.extend_exclude)
+
+    def walk_excludes(self, path: str) -> bool:
+        """Does ``exclude`` / ``extend-exclude`` leave out ``path`` (a file or a directory), as
+        Ruff's walk checks each entry below the directory it was given?"""
+        return self._walk.match(path)
+
+    @functools.cached_property
+    def _purposes(self) -> dict[str, _Patterns]:
+        return {purpose: _Patterns(self.purpose_exclude.get(purpose, ())) for purpose in ("format", "lint")}
+
+    def purpose_excludes(self, path: str, purpose: str) -> bool:
+        """Does ``format.exclude`` / ``lint.exclude`` leave out the file ``path``? (Ruff's CLI
+        checks the file alone, not the directories above it.)"""
+        patterns = self._purposes.get(purpose)
+        return patterns is not None and patterns.match(path)
+
+    def excludes_document(self, path: str, purpose: str) -> bool:
+        """ruff server's rule for an open document (``match_any_exclusion``): the file and each
+        directory above it, up to the project root, against all of the lists."""
+        current = path
+        while True:
+            if self.walk_excludes(current) or self.purpose_excludes(current, purpose):
+                return True
+            if current == self.project_root or "/" not in current.rstrip("/"):
+                return False
+            current = current.rsplit("/", 1)[0] or "/"
+
+    @classmethod
+    def of(cls, chain: list[tuple[str, dict[str, Any]]]) -> RuffExcludes:
+        """From the configurations of an ``extend`` chain, the extended first, each with its
+        directory, combined as Ruff's ``Configuration::combine`` does: the nearest ``exclude``
+        (and ``format.exclude``, ``lint.exclude``) wins, ``extend-exclude`` lists are joined."""
+        exclude: tuple[Pattern, ...] | None = None
+        extend: tuple[Pattern, ...] = ()
+        purpose: dict[str, tuple[Pattern, ...]] = {}
+        for directory, options in chain:
+            if (own := _anchored(options.get("exclude"), directory)) is not None:
+                exclude = own
+            extend += _anchored(options.get("extend-exclude"), directory) or ()
+            for table in ("format", "lint"):
+                section = options.get(table)
+                if isinstance(section, dict) and (own := _anchored(section.get("exclude"), directory)) is not None:
+                    purpose[table] = own
+        root = chain[-1][0]
+        return cls(root, exclude, extend, purpose) if exclude is not None else cls(root, extend_exclude=extend,
+                                                                                    purpose_exclude=purpose)
+
+
+def _anchored(value: Any, directory: str) -> tuple[Pattern, ...] | None:
+    if not isinstance(value, list):
+        return None
+    return tuple((item, directory) for item in value if isinstance(item, str))
+
+
 @dataclass(frozen=True)
 class _RuffConfig:
     options: dict[str, Any]  # the whole configuration (a pyproject.toml's [tool.ruff] table)
     format_options: dict[str, Any]  # what decides formatting (FORMAT_KEYS, [format])
+    excludes: RuffExcludes
 
 
 def _read(path: str) -> tuple[_RuffConfig | None, Also]:
@@ -36,14 +150,15 @@ def _read(path: str) -> tuple[_RuffConfig | None, Also]:
     if options is None:
         return None, ()
     also: list[tuple[str, int]] = []
-    options = _extended(path, options, also, {os.path.realpath(path)})
+    chain: list[tuple[str, dict[str, Any]]] = []
+    options = _extended(path, options, also, {os.path.realpath(path)}, chain)
     format_options = {key: options[key] for key in FORMAT_KEYS if key in options}
     table = options.get("format")
     if isinstance(table, dict):
         table = {key: value for key, value in table.items() if key != "exclude"}
         if table:
             format_options["format"] = table
-    return _RuffConfig(options, format_options), tuple(also)
+    return _RuffConfig(options, format_options, RuffExcludes.of(chain)), tuple(also)
 
 
 def _options(path: str) -> dict[str, Any] | None:
@@ -57,13 +172,17 @@ def _options(path: str) -> dict[str, Any] | None:
     return options if isinstance(options, dict) else None
 
 
-def _extended(path: str, options: dict[str, Any], also: list[tuple[str, int]], seen: set[str]) -> dict[str, Any]:
+def _extended(
+    path: str, options: dict[str, Any], also: list[tuple[str, int]], seen: set[str], chain: list[tuple[str, dict[str, Any]]]
+) -> dict[str, Any]:
     """``options`` on top of the configuration its ``extend`` names (a path relative to its
     file; ``~`` expanded), and that one's, and so on, as Ruff combines them: tables key by
     key, the lists of ``extend-*`` keys (extend-exclude, extend-select, ...) joined, anything
-    else replaced. The files read are put in ``also``."""
+    else replaced. The files read are put in ``also``, and each file's directory and own
+    options in ``chain`` (the extended first)."""
     base = options.get("extend")
     if not isinstance(base, str):
+        chain.append((os.path.dirname(os.path.abspath(path)), options))
         return options
     target = extended_file(path, base, "extend", "Ruff", seen, also)
     seen.add(os.path.realpath(target))
@@ -71,7 +190,9 @@ def _extended(path: str, options: dict[str, Any], also: list[tuple[str, int]], s
     if parent is None:
         raise TransformationError(f"Ruff configuration {path}: `extend` names {target}, which has no Ruff "
                                   "configuration", kind="config")
-    return merged_tables(_extended(target, parent, also, seen), options, "extend", _JOINED)
+    merged = merged_tables(_extended(target, parent, also, seen, chain), options, "extend", _JOINED)
+    chain.append((os.path.dirname(os.path.abspath(path)), options))
+    return merged
 
 
 #: Ruff joins these lists of a configuration and the one it extends (extend-exclude, ...).
@@ -87,6 +208,13 @@ def find_ruff_config(path: str | Path | None) -> tuple[Path, dict[str, Any]] | N
     ``config`` naming the file."""
     found = _nearest.find(path)
     return None if found is None else (found[0], found[1].options)
+
+
+def find_ruff_excludes(path: str | Path | None) -> RuffExcludes | None:
+    """What the nearest Ruff configuration of ``path`` excludes (None: there is none). The
+    same object while the configuration is unchanged."""
+    found = _nearest.find(path)
+    return None if found is None else found[1].excludes
 
 
 def find_format_options(path: str | Path | None) -> tuple[Path | None, dict[str, Any]]:

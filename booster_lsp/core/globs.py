@@ -1,0 +1,63 @@
+"""Globs as Rust's ``globset`` crate reads them, as regular expressions: the glob syntax of the
+tools whose file selection booster follows (Ruff's ``exclude``, dprint's ``includes`` and
+``excludes``, through ripgrep's ``ignore`` crate).
+
+pathspec (``.gitignore`` files) has neither ``{a,b}`` alternatives nor a ``*`` that crosses
+``/`` (Ruff's globs: ``src/*.py`` excludes ``src/gen/b.py`` too), so the translation is here.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def globset_regex(glob: str, *, literal_separator: bool) -> str:
+    """A regular expression matching what ``glob`` matches as a whole string.
+
+    ``**`` as a whole path component spans any number of them (``**/x``, ``a/**/x``, ``a/**``);
+    elsewhere it is one ``*``. ``*`` and ``?`` stay within a component only with
+    ``literal_separator`` (dprint's globs; Ruff's cross ``/``). ``[a-z]`` / ``[!a]`` are classes,
+    ``{a,b}`` alternatives, and a backslash escapes the next character.
+    """
+    star, one = ("[^/]*", "[^/]") if literal_separator else (".*", ".")
+    out: list[str] = []
+    i, depth, n = 0, 0, len(glob)
+    while i < n:
+        char = glob[i]
+        if glob.startswith("**", i) and (i == 0 or glob[i - 1] == "/") and (i + 2 == n or glob[i + 2] == "/"):
+            if i + 2 == n:
+                out.append(".*")  # `**` alone, or `a/**`: anything below (after the `/` already written)
+            elif i == 0:
+                out.append("(?:/?|.*/)")  # `**/x`: x at any depth
+            else:
+                out.append("(?:.*/)?")  # `a/**/x`: zero or more directories between
+            i += 3
+            continue
+        if char == "*":
+            while i + 1 < n and glob[i + 1] == "*":
+                i += 1
+            out.append(star)
+        elif char == "?":
+            out.append(one)
+        elif char == "[" and (end := glob.find("]", i + 2)) > 0:
+            body = glob[i + 1 : end]
+            negate = body[0] in "!^"
+            out.append("[" + ("^" if negate else "") + body[negate:].replace("\\", "\\\\").replace("[", "\\[") + "]")
+            i = end
+        elif char == "{":
+            depth += 1
+            out.append("(?:")
+        elif char == "," and depth:
+            out.append("|")
+        elif char == "}" and depth:
+            depth -= 1
+            out.append(")")
+        elif char == "\\" and i + 1 < n:
+            i += 1
+            out.append(re.escape(glob[i]))
+        else:
+            out.append(re.escape(char))
+        i += 1
+    if depth:  # an unclosed `{`: globset refuses the glob; here it matches nothing
+        return "(?!)"
+    return "".join(out)
