@@ -196,7 +196,7 @@ JS_RULES = [
     Rule("BJS006", "needless-ternary", "warning", "`c ? true : false` is `c` (or `Boolean(c)`).", SAFE, _ternary),
     Rule("BJS007", "boolean-literal-comparison", "warning", "`x === true` is `x` when x is a boolean.", UNSAFE,
          _bool_literal(strict_types=False)),
-    Rule("BJS008", "loose-equality", "warning", "`==` / `!=` against `null` or a literal: use `===` / `!==`.", UNSAFE,
+    Rule("BJS008", "loose-equality", "warning", "`==` / `!=` against a literal or `undefined`: use `===` / `!==` (`== null` is allowed).", UNSAFE,
          _loose_equality),
 ]
 GO_RULES = [

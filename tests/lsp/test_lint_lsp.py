@@ -79,7 +79,7 @@ async def test_pushed_after_open_and_after_an_edit_next_to_syntax_errors():
 async def test_pulled_for_our_rules_with_documentation_links():
     async with session(capabilities(pull=True), QUIET) as client:
         uri = "file:///work/app.js"
-        open_document(client, uri, "function f(a) {\n  debugger;\n  return a == null;\n}\n", "javascript")
+        open_document(client, uri, "function f(a) {\n  debugger;\n  return a == 1 || a == null;\n}\n", "javascript")
         items = await pull_diagnostics(client, uri)
         assert [(d.code, d.range.start.line, d.source) for d in items] == [("BJS001", 1, "booster"), ("BJS008", 2, "booster")]
         assert items[0].code_description.href.endswith("docs/lint-rules.md#bjs001")

@@ -24,8 +24,8 @@ CASES = {
     "BJS006": ("javascript", "const t = a > b ? true : false;\nconst u = c ? false : true;\n", (1, 11),
                "const t = a ? b : false;\n", "const t = a > b;\nconst u = !c;\n"),
     "BJS007": ("javascript", "if (done === true) g();\n", (1, 5), "if (done) g();\n", "if (done) g();\n"),
-    "BJS008": ("javascript", "if (x == null) g();\n", (1, 5), "if (x === null || y == z) g();\n",
-               "if (x === null) g();\n"),
+    "BJS008": ("javascript", "if (x == 0) g();\n", (1, 5), "if (x === 0 || y == z || y != null) g();\n",
+               "if (x === 0) g();\n"),
     "BGO001": ("go", "package p\n\nfunc f(x bool) {\n\tif x == false {\n\t\tg()\n\t}\n}\n", (4, 5),
                "package p\n\nfunc f(x bool) {\n\tif !x {\n\t\tg()\n\t}\n}\n",
                "package p\n\nfunc f(x bool) {\n\tif !x {\n\t\tg()\n\t}\n}\n"),
@@ -122,8 +122,8 @@ def test_transformed_code_is_annotated(linter: WASMBooster):
 
 def test_fixes_of_a_whole_file_parse(linter: WASMBooster):
     code = ("function f(a, b) {\n  debugger;\n  const t = a > b ? true : false;\n  if (b === true) { return t; }\n"
-            "  if (a == null) { debugger }\n  return 3;\n}\n")
+            "  if (a == 0) { debugger }\n  return 3;\n}\n")
     result = linter.transform_sync(code, "lint", "javascript", fix="unsafe", _llm=False)
     assert result.transformed_code == ("function f(a, b) {\n  const t = a > b;\n  if (b) { return t; }\n"
-                                       "  if (a === null) {  }\n  return 3;\n}\n")
+                                       "  if (a === 0) {  }\n  return 3;\n}\n")
     assert linter.syntax.parse_errors("javascript", result.transformed_code) == []
