@@ -84,10 +84,19 @@ def format_file(
 
 def write_atomically(path: Path, text: str) -> None:
     """Replace the file's content in one step (a temporary file renamed over it), keeping its
-    mode. Through a symbolic link, the file it points to is written: the link stays a link,
-    as when Ruff or black write."""
+    mode and owner. Through a symbolic link, the file it points to is written: the link stays
+    a link, as when Ruff or black write. A file with other hard links is written in place
+    instead, as Ruff and black write every file: a new file renamed over one of its names
+    would split it from the others."""
     path = Path(os.path.realpath(path))
-    replace_file(path, text.encode("utf-8"), mode=path.stat().st_mode & 0o7777)
+    status = path.stat()
+    data = text.encode("utf-8")
+    if status.st_nlink > 1:
+        with open(path, "r+b") as handle:
+            handle.write(data)
+            handle.truncate()
+        return
+    replace_file(path, data, mode=status.st_mode & 0o7777, owner=(status.st_uid, status.st_gid))
 
 
 def format_paths(

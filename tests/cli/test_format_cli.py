@@ -174,6 +174,29 @@ def test_a_symbolic_link_stays_a_link_and_its_target_is_formatted(tmp_path, env)
     assert target.read_text() == "x = 1\n"
 
 
+def test_a_hard_linked_file_stays_one_file_under_both_names(tmp_path, env):
+    original = tmp_path / "a.py"
+    original.write_text("x  =  1\n")
+    other = tmp_path / "b.py"
+    os.link(original, other)
+    inode = original.stat().st_ino
+    assert booster("format", str(original), env=env).returncode == 0
+    assert original.stat().st_ino == inode and other.stat().st_ino == inode and original.stat().st_nlink == 2
+    assert other.read_text() == "x = 1\n"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a file to another user needs root (CI runs as root)")
+def test_a_file_written_by_root_keeps_its_owner_and_mode(tmp_path, env):
+    source = tmp_path / "a.py"
+    source.write_text("x  =  1\n")
+    os.chown(source, 1234, 5678)
+    source.chmod(0o640)
+    assert booster("format", str(source), env=env).returncode == 0
+    status = source.stat()
+    assert (status.st_uid, status.st_gid, status.st_mode & 0o777) == (1234, 5678, 0o640)
+    assert source.read_text() == "x = 1\n"
+
+
 def test_a_named_file_no_module_formats_is_reported_as_skipped(tmp_path, env):
     (tmp_path / "notes.yaml").write_text("a:  1\n")
     (tmp_path / "a.py").write_text("x  =  1\n")
