@@ -100,6 +100,11 @@ class BoosterConfig(_Section):
     diagnostics_debounce_ms: int = Field(200, ge=0, description="Pause after a change before diagnostics run.")
     speculative_format: bool = Field(True, description="Pre-format idle documents so format-on-save is instant.")
     speculative_idle_ms: int = Field(300, ge=0, description="Idle pause before speculative formatting.")
+    fix_on_format: bool = Field(
+        False,
+        description="Formatting a whole document in the language server also applies lint's safe fixes "
+        "(as `source.fixAll.booster`), for editors that format on save but run no code actions then (Helix).",
+    )
     verify: bool | None = Field(
         None,
         description="Refuse formatted output with a syntax error the input did not have "

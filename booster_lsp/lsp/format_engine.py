@@ -107,11 +107,15 @@ def _format_snapshot(
         log.info("%s: not formatted, the project's configuration excludes it", snapshot.file_path)
         return FormatOutcome("[]")
     codec = snapshot.codec(encoding) if range_ is not None else None  # built only when needed
+    text = snapshot.text
+    if range_ is None and booster.config.fix_on_format and not (
+            snapshot.file_path is not None and excluded_by_project(snapshot.file_path, "lint")):
+        text = _with_safe_fixes(booster, snapshot)
     try:
         provider = booster.format_provider(snapshot.language)
         byte_range = codec.byte_range(range_) if codec and range_ is not None and provider and provider.supports_range else None
         result = booster.transform_sync(
-            snapshot.text, BoosterOperation.FORMAT, snapshot.language, byte_range=byte_range, path=snapshot.file_path
+            text, BoosterOperation.FORMAT, snapshot.language, byte_range=byte_range, path=snapshot.file_path
         )
     except BoosterError as error:  # a missing or unverifiable module
         return FormatOutcome(None, f"{name}: {error}", "module")
@@ -130,6 +134,19 @@ def _format_snapshot(
         first, last = snapshot.index.selected_lines(start, end)
         edits = [edit for edit in edits if edit.start_line >= first and edit.end_line <= last + 1]
     return FormatOutcome(json_line_edits(snapshot, encoding, edits))
+
+
+def _with_safe_fixes(booster: WASMBooster, snapshot: DocumentSnapshot) -> str:
+    """The document with lint's safe fixes applied until none is left (``fix_on_format``: what
+    ``source.fixAll.booster`` would apply), then formatted as usual, in one set of edits; the
+    document as it is where lint cannot run (a syntax error, which formatting then reports, or
+    a language without lint)."""
+    fixed = booster.transform_sync(snapshot.text, BoosterOperation.LINT, snapshot.language, path=snapshot.file_path,
+                                   _llm=False, fix="safe")
+    if not fixed.success:
+        log.debug("%s: fix_on_format: no fixes applied: %s", snapshot.path, fixed.error)
+        return snapshot.text
+    return fixed.transformed_code
 
 
 def document_edits(snapshot: DocumentSnapshot, new_text: str, encoding: PositionEncoding) -> list[types.TextEdit]:

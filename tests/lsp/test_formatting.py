@@ -234,3 +234,35 @@ async def test_a_file_the_project_excludes_is_neither_formatted_nor_linted(tmp_p
         assert await pull_diagnostics(client, excluded) == []
         assert apply_text_edits(messy, await format_document(client, included)) == "import os\n\nx = 1\n"
         assert [d.code for d in await pull_diagnostics(client, included)] == ["F401"]
+
+
+async def test_fix_on_format_applies_the_safe_fixes_with_the_formatting(tmp_path):
+    """For editors that format on save and run no code actions then (Helix): the safe fixes
+    (an unused import, a `debugger`) come with the formatting, in the same edits; unsafe ones
+    (BJS008's `==`) do not; range formatting stays formatting only; off by default."""
+    python = "import os\nx  =  1\n"
+    javascript = "function f(a) {\n  debugger;\n  return a==1\n}\n"
+    async with session(init_options={**QUIET, "fixOnFormat": True}) as client:
+        uri, js = (tmp_path / "mod.py").as_uri(), (tmp_path / "app.js").as_uri()
+        open_document(client, uri, python)
+        open_document(client, js, javascript, "javascript")
+        assert apply_text_edits(python, await format_document(client, uri)) == "x = 1\n"
+        assert apply_text_edits(javascript, await format_document(client, js)) == "function f(a) {\n  return a == 1;\n}\n"
+        assert await range_format(client, uri, (1, 0), (1, 7)) == [edit((1, 0), (2, 0), "x = 1\n")]
+        open_document(client, (tmp_path / "bad.py").as_uri(), "import os\ndef (:\n")  # lint cannot fix: formatting says why
+        assert await format_document(client, (tmp_path / "bad.py").as_uri()) == []
+    async with session(init_options=QUIET) as client:
+        open_document(client, uri, python)
+        assert apply_text_edits(python, await format_document(client, uri)) == "import os\n\nx = 1\n"
+
+
+async def test_fix_on_format_is_answered_from_speculative_formatting(tmp_path):
+    python = "import os\nx  =  1\n"
+    async with session(init_options={"fixOnFormat": True, "speculativeIdleMs": 50}) as client:
+        uri = (tmp_path / "mod.py").as_uri()
+        open_document(client, uri, python)
+        await asyncio.sleep(1.0)  # idle: pre-formatted, fixes included
+        stats_before = await client.workspace_execute_command_async(types.ExecuteCommandParams(command="booster.stats"))
+        assert apply_text_edits(python, await format_document(client, uri)) == "x = 1\n"
+        stats_after = await client.workspace_execute_command_async(types.ExecuteCommandParams(command="booster.stats"))
+        assert stats_after["total_transformations"] == stats_before["total_transformations"]  # nothing ran on save
