@@ -104,6 +104,30 @@ async def test_quick_fix_and_suppression_of_an_unused_import():
         assert apply_text_edits(text, edits_of(suppress.edit, URI)) == "import os  # noqa: F401\n\nx = 1\n"
 
 
+async def test_fix_all_problems_of_one_rule_in_the_file():
+    """Two unused imports and a `== None`: on an F401, "fix all F401 problems" removes both
+    imports and leaves the rest; E711's fixes are unsafe, which its title says; a rule with
+    one fixable problem gets no such action."""
+    text = "import os\nimport sys\n\nif x == None:\n    pass\nif y == None:\n    pass\nz = 1 if w == True else 2\n"
+    async with session(resolving(), QUIET) as client:
+        open_document(client, URI, text)
+        diagnostics = await pull_diagnostics(client, URI)
+        by_code = {}
+        for item in diagnostics:
+            by_code.setdefault(item.code, item)
+        listed = await actions(client, URI, [by_code["F401"]], only=["quickfix"])
+        [rule_fix] = [a for a in listed if a.title.startswith("Fix all")]
+        assert (rule_fix.title, rule_fix.kind, rule_fix.edit) == ("Fix all F401 problems in this file (2)", "quickfix", None)
+        resolved = await client.code_action_resolve_async(rule_fix)
+        assert apply_text_edits(text, edits_of(resolved.edit, URI)) == text.replace("import os\nimport sys\n", "")
+        [unsafe] = [a for a in await actions(client, URI, [by_code["E711"]], only=["quickfix"]) if a.title.startswith("Fix all")]
+        assert unsafe.title == "Fix all E711 problems in this file (2) (unsafe)"
+        resolved = await client.code_action_resolve_async(unsafe)
+        assert apply_text_edits(text, edits_of(resolved.edit, URI)) == text.replace("== None", "is None")
+        once = await actions(client, URI, [by_code["E712"]], only=["quickfix"])
+        assert once and not [a for a in once if a.title.startswith("Fix all")]
+
+
 async def test_suppression_extends_an_existing_directive():
     text = "fn f(x: bool) -> bool {\n    x == true // booster-ignore: BRS006\n}\n"
     async with session(resolving(), QUIET) as client:

@@ -1,9 +1,12 @@
-"""Lint code actions: a quick fix per fixable diagnostic, a suppression comment per
-diagnostic, and ``source.fixAll.booster`` (safe fixes only).
+"""Lint code actions: a quick fix per fixable diagnostic, "fix all problems of this rule in
+the file" where a rule has more than one fixable problem there (as ESLint's VS Code extension
+offers; asked of Ruff in astral-sh/ruff#15870), a suppression comment per diagnostic, and
+``source.fixAll.booster`` (safe fixes only).
 
 Quick fixes and suppressions are computed while listing: their edits come with the lint
 results of the revision (cached by the diagnostics; collected once if the client asks for
-actions first). Fix all applies fixes until stable (the core's ``fix="safe"``), so it is
+actions first). Fix all, and fix all of one rule, apply fixes until stable (the core's
+``fix="safe"``; for one rule ``"unsafe"`` when its fixes are, said in the title), so they are
 computed in ``codeAction/resolve``, in the worker pool.
 
 Editors ask for actions at every cursor move and keystroke, mostly with no diagnostic of
@@ -53,6 +56,7 @@ class LintActions:
         if not results:
             return []
         fixes: list[types.CodeAction] = []
+        rule_fixes: dict[str, types.CodeAction] = {}
         suppressions: list[types.CodeAction] = []
         if request.wants(QUICKFIX):
             for diagnostic in request.params.context.diagnostics:
@@ -64,8 +68,10 @@ class LintActions:
                         continue
                     if result.fix:
                         fixes.append(self._quick_fix(ls, request.snapshot, result, diagnostic))
+                        if finding.code not in rule_fixes and (rule_fix := self._rule_fix(request, results, finding.code)):
+                            rule_fixes[finding.code] = rule_fix
                     suppressions.append(self._suppression(ls, request.snapshot, result, diagnostic))
-        actions = fixes + suppressions
+        actions = fixes + list(rule_fixes.values()) + suppressions
         if request.wants(FIX_ALL) and any(r.fix and r.fix.get("applicability") == "safe" for r in results):
             title = "Fix all auto-fixable problems (booster)"
             actions.append(types.CodeAction(title=title, kind=FIX_ALL, data=request.data(self.name, title=title)))
@@ -73,8 +79,14 @@ class LintActions:
 
     async def resolve(self, ls: BoosterLanguageServer, snapshot: DocumentSnapshot,
                       action: types.CodeAction) -> types.CodeAction:
+        data = action.data if isinstance(action.data, dict) else {}
+        rule = data.get("rule")
+        if isinstance(rule, str):  # one rule's problems: its fixes only, of the applicability listed
+            only_rule = {"fix": "unsafe" if data.get("fix") == "unsafe" else "safe", "lint": {"select": [rule]}}
+        else:
+            only_rule = {"fix": "safe"}
         work = functools.partial(ls.booster.transform_sync, snapshot.text, BoosterOperation.LINT, snapshot.language,
-                                 path=snapshot.path, _llm=False, fix="safe")
+                                 path=snapshot.path, _llm=False, **only_rule)
         result = await ls.run_in_worker(work)
         if not result.success:
             ls.show_message(f"{action.title}: {result.error}", types.MessageType.Warning)
@@ -83,6 +95,16 @@ class LintActions:
         return action
 
     # ------------------------------------------------------------------ listing
+    def _rule_fix(self, request: ActionRequest, results: list[LintResult], code: str) -> types.CodeAction | None:
+        """"Fix all <code> problems" where the file has more than one fixable problem of the rule."""
+        fixable = [result for result in results if result.finding.code == code and result.fix]
+        if len(fixable) < 2:
+            return None
+        unsafe = any((result.fix or {}).get("applicability") != "safe" for result in fixable)
+        title = f"Fix all {code} problems in this file ({len(fixable)})" + (" (unsafe)" if unsafe else "")
+        return types.CodeAction(title=title, kind=QUICKFIX,
+                                data=request.data(self.name, title=title, rule=code, fix="unsafe" if unsafe else "safe"))
+
     def _quick_fix(self, ls: BoosterLanguageServer, snapshot: DocumentSnapshot, result: LintResult,
                    diagnostic: types.Diagnostic) -> types.CodeAction:
         fix = result.fix or {}
