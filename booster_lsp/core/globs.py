@@ -39,11 +39,9 @@ def globset_regex(glob: str, *, literal_separator: bool) -> str:
             out.append(star)
         elif char == "?":
             out.append(one)
-        elif char == "[" and (end := glob.find("]", i + 2)) > 0:
-            body = glob[i + 1 : end]
-            negate = body[0] in "!^"
-            out.append("[" + ("^" if negate else "") + body[negate:].replace("\\", "\\\\").replace("[", "\\[") + "]")
-            i = end
+        elif char == "[" and (found := _char_class(glob, i)) is not None:
+            regex, i = found
+            out.append(regex)
         elif char == "{":
             depth += 1
             out.append("(?:")
@@ -61,3 +59,31 @@ def globset_regex(glob: str, *, literal_separator: bool) -> str:
     if depth:  # an unclosed `{`: globset refuses the glob; here it matches nothing
         return "(?!)"
     return "".join(out)
+
+
+def _char_class(glob: str, start: int) -> tuple[str, int] | None:
+    """The class ``[...]`` at ``start`` as a regex and the index of its ``]``; None when it is
+    not closed (then ``[`` is taken literally). A ``]`` first in the class (after ``!`` / ``^``)
+    is a member; ``a-z`` a range (a reversed one matches nothing); anything else itself."""
+    i = start + 1
+    negate = i < len(glob) and glob[i] in "!^"
+    i += negate
+    first = i
+    if i < len(glob) and glob[i] == "]":
+        i += 1
+    end = glob.find("]", i)
+    if end < 0:
+        return None
+    members, parts, k = glob[first:end], [], 0
+    while k < len(members):
+        if k + 2 < len(members) and members[k + 1] == "-":
+            low, high = members[k], members[k + 2]
+            if low <= high:
+                parts.append(f"{re.escape(low)}-{re.escape(high)}")
+            k += 3
+        else:
+            parts.append(re.escape(members[k]))
+            k += 1
+    if not parts:
+        return ("." if negate else "(?!)"), end
+    return "[" + ("^" if negate else "") + "".join(parts) + "]", end
