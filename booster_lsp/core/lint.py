@@ -19,6 +19,7 @@ import builtins
 import fnmatch
 import io
 import json
+import os
 import re
 import tokenize
 from dataclasses import dataclass
@@ -283,12 +284,62 @@ def ruff_options(config: BoosterConfig, path: str | None) -> dict[str, Any]:
         lint["extend-ignore"] = [*lint.get("extend-ignore", []), *ignores]
     if lint:
         options["lint"] = lint
+    if base_dir is not None and found is not None:
+        _add_first_party(options, base_dir, found[1].get("src"))
     line_length = getattr(settings, "line_length", None)
     if line_length is not None:
         options["line-length"] = line_length
     if settings.target_version is not None:
         options["target-version"] = settings.target_version
     return options
+
+
+def _add_first_party(options: dict[str, Any], base_dir: Path, src: Any) -> None:
+    """Tell Ruff's linter which modules are the project's own. Ruff finds them on disk (a
+    directory or a ``.py`` / ``.pyi`` file of that name in one of the ``src`` roots, ``.`` and
+    ``src`` by default, isort/categorize.rs ``match_sources``); in WASM it sees no disk, took
+    every such import for a third-party one, and reported import order (I001) and
+    type-checking imports (TC001 / TC002) unlike ``ruff check``. Here they are found as Ruff
+    finds them and given as ``known-first-party``."""
+    roots = [item for item in src if isinstance(item, str)] if isinstance(src, list) else [".", "src"]
+    names = _modules_in(tuple(str((base_dir / root).resolve()) for root in roots if not set(root) & set("*?[{")))
+    if not names:
+        return
+    table_owner = options if "isort" in options else options.setdefault("lint", {})  # beside what the project has
+    isort = dict(table_owner.get("isort") or {})
+    known = isort.get("known-first-party")
+    isort["known-first-party"] = sorted({*(known if isinstance(known, list) else ()), *names})
+    table_owner["isort"] = isort
+
+
+def _modules_in(roots: tuple[str, ...]) -> tuple[str, ...]:
+    """The top-level module names in these directories (kept while their mtimes are unchanged:
+    a new package is seen at the next lint)."""
+    stamps = []
+    for root in roots:
+        try:
+            stamps.append(os.stat(root).st_mtime_ns)
+        except OSError:
+            stamps.append(None)
+    return _listed_modules(roots, tuple(stamps))
+
+
+@lru_cache(maxsize=64)
+def _listed_modules(roots: tuple[str, ...], _stamps: tuple[int | None, ...]) -> tuple[str, ...]:
+    names: set[str] = set()
+    for root in roots:
+        try:
+            entries = list(os.scandir(root))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if entry.is_dir():
+                if name.isidentifier():
+                    names.add(name)
+            elif name.endswith((".py", ".pyi")) and name.rsplit(".", 1)[0].isidentifier():
+                names.add(name.rsplit(".", 1)[0])
+    return tuple(sorted(names))
 
 
 def _per_file_ignores(path: Path, base: Path | None, table: dict[str, list[str]]) -> list[str]:

@@ -145,3 +145,34 @@ def test_instance_warm_check_uses_few_host_calls(booster: WASMBooster):
     before = ruff.js.host_calls
     booster.transform_sync("y = 2\n", "lint", "python", _llm=False)
     assert ruff.js.host_calls - before < 10  # no diagnostics: only the result array crosses
+
+
+def test_the_projects_own_modules_are_first_party_as_ruff_finds_them_on_disk(tmp_path):
+    """Ruff tells the project's modules from third-party ones by looking in its `src` roots; a
+    WASM linter cannot look: booster lists them and passes them as known-first-party, so
+    import sorting and type-checking imports come out as `ruff check` says."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    (tmp_path / "pyproject.toml").write_text('[tool.ruff.lint]\nselect = ["I001", "TC"]\n')
+    (tmp_path / "mypkg").mkdir()
+    (tmp_path / "mypkg" / "__init__.py").write_text("")
+    (tmp_path / "helpers.py").write_text("X = 1\n")
+    (tmp_path / "src" / "inner").mkdir(parents=True)  # the `src` root Ruff also looks in
+    sources = {
+        "ok.py": "import os\n\nimport attr\n\nimport helpers\nimport inner\nimport mypkg\n\nprint(os, attr, mypkg, helpers, inner)\n",
+        "mixed.py": "import os\n\nimport attr\nimport mypkg\n\nprint(os, attr, mypkg)\n",
+        "typing_only.py": "from __future__ import annotations\n\nfrom mypkg import Thing\n\n\ndef f(x: Thing) -> None:\n    pass\n",
+    }
+    for name, text in sources.items():
+        (tmp_path / name).write_text(text)
+    native = subprocess.run([str(Path(sys.executable).parent / "ruff"), "check", "--no-cache", "--output-format", "json",
+                             *sources], cwd=tmp_path, capture_output=True, text=True)
+    theirs = sorted((Path(d["filename"]).name, d["code"]) for d in json.loads(native.stdout))
+    assert theirs == [("mixed.py", "I001"), ("typing_only.py", "TC001")]  # TC001: first-party, where TC002 is third-party
+    booster = WASMBooster(BoosterConfig(cache_enabled=False), stats_path=None)
+    ours = sorted((name, d["code"]) for name, text in sources.items()
+                  for d in booster.transform_sync(text, "lint", "python", path=str(tmp_path / name), _llm=False).diagnostics)
+    assert ours == theirs
