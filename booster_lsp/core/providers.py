@@ -38,6 +38,12 @@ class FormatRequest:
     byte_range: tuple[int, int] | None = None  # UTF-8 byte offsets of the range to format
     path: str | None = None  # the file's path: Python takes the project's Ruff configuration
 
+    @property
+    def is_stub(self) -> bool:
+        """A Python stub (``.pyi``), which Ruff formats in its own style (no blank lines
+        between a class's one-line methods, one between top-level definitions)."""
+        return self.path is not None and str(self.path).endswith(".pyi")
+
 
 @dataclass(frozen=True)
 class FormatOutput:
@@ -179,16 +185,17 @@ class RuffFormatProvider(WasmModuleProvider):
         return {key: value for key, value in options.items() if self.RUFF_DEFAULTS.get(key) != value}
 
     def options_key(self, request: FormatRequest) -> str:
-        return json.dumps(self.module_config(request), sort_keys=True)
+        return json.dumps(self.module_config(request), sort_keys=True) + ("|stub" if request.is_stub else "")
 
     def format(self, request: FormatRequest) -> FormatOutput:
         options = self.module_config(request)
+        source_name = "stub.pyi" if request.is_stub else None  # ruff_fmt takes the source type from it
         if request.byte_range is None:
-            text = self.pool.run(lambda ruff: ruff.format(request.text, None, options))
+            text = self.pool.run(lambda ruff: ruff.format(request.text, source_name, options))
             return FormatOutput(text, self.provider)
         start, end = request.byte_range
         code, source_start, source_end = self.pool.run(
-            lambda ruff: ruff.format_range(request.text, start, end, None, options)
+            lambda ruff: ruff.format_range(request.text, start, end, source_name, options)
         )
         data = request.text.encode("utf-8")
         merged = data[:source_start] + code.encode("utf-8") + data[source_end:]
@@ -198,7 +205,8 @@ class RuffFormatProvider(WasmModuleProvider):
 class RuffWorkspaceFormatProvider:
     """Python: whole files with Ruff's own WASM build (@astral-sh/ruff-wasm-nodejs, the module
     that also lints), ranges with @wasm-fmt/ruff_fmt, the only build that exports
-    ``format_range``.
+    ``format_range``, and ``.pyi`` stubs with it too: it takes a file name, from which Ruff
+    formats a stub in its stub style, where Ruff's own build formats an anonymous ``.py``.
 
     Same Ruff version, same output (tests/wasm/test_format.py compares the two), but Ruff's
     own build is compiled for speed where wasm-fmt's is compiled for size: 1.4 ms against
@@ -282,11 +290,13 @@ class RuffWorkspaceFormatProvider:
         return options, key
 
     def options_key(self, request: FormatRequest) -> str:
-        return self._options(request)[1]
+        return self._options(request)[1] + ("|stub" if request.is_stub else "")
 
     def format(self, request: FormatRequest) -> FormatOutput:
         pool = self.pool
-        if request.byte_range is not None or pool is None:
+        # Ruff's own build formats an anonymous document as a .py file; ruff_fmt takes a name,
+        # from which it formats a stub as one (the same Ruff version: the same output).
+        if request.byte_range is not None or pool is None or request.is_stub:
             return self._ranges().format(request)
         options, key = self._options(request)
         try:

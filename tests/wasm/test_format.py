@@ -224,3 +224,31 @@ def test_statistics_count_what_happened():
     assert (stats.total_transformations, stats.wasm_hits, stats.cache_hits, stats.failures) == (3, 1, 1, 1)
     assert stats.operation_stats["format"].count == 3
     assert stats.total_time_saved_ms > 9000 and stats.estimated
+
+
+def test_stubs_are_formatted_as_ruff_formats_stubs(tmp_path: Path, cached_booster: WASMBooster):
+    """A `.pyi` file in Ruff's stub style, as `ruff format` writes it, on the stubs installed in
+    this venv; and the same text as a `.py` file the usual way (the two are cached apart)."""
+    import site
+    import subprocess
+    import sys
+
+    ruff = Path(sys.executable).parent / "ruff"
+    stubs = sorted(path for root in site.getsitepackages() for path in Path(root).rglob("*.pyi"))
+    assert len(stubs) >= 10, stubs
+    differences = []
+    for number, stub in enumerate(stubs):
+        text = stub.read_text(encoding="utf-8")
+        target = tmp_path / f"stub{number}.pyi"  # no project configuration around it, for both
+        target.write_text(text, encoding="utf-8")
+        native = subprocess.run([ruff, "format", "--stdin-filename", target.name, "-"], input=text, capture_output=True,
+                                text=True, cwd=tmp_path)
+        ours = cached_booster.transform_sync(text, "format", "python", path=str(target))
+        if native.returncode != 0 or not ours.success or ours.transformed_code != native.stdout:
+            differences.append(stub)
+    assert not differences, differences
+    stub_text = "class A:\n\n    def f(self) -> int: ...\n\n\n    def g(self) -> None: ...\n"
+    as_stub = cached_booster.transform_sync(stub_text, "format", "python", path=str(tmp_path / "a.pyi"))
+    as_module = cached_booster.transform_sync(stub_text, "format", "python", path=str(tmp_path / "a.py"))
+    assert as_stub.transformed_code == "class A:\n    def f(self) -> int: ...\n    def g(self) -> None: ...\n"
+    assert as_module.transformed_code == "class A:\n    def f(self) -> int: ...\n\n    def g(self) -> None: ...\n"
