@@ -128,6 +128,29 @@ async def test_fix_all_problems_of_one_rule_in_the_file():
         assert once and not [a for a in once if a.title.startswith("Fix all")]
 
 
+async def test_organize_imports_sorts_python_imports_whatever_the_rule_selection(tmp_path):
+    """`source.organizeImports.booster`, asked for by kind as an editor does on save: Ruff's
+    import sorting (I001) with the project's own modules first-party, even where the project
+    selects no I rule; offered for Python only, with nothing to do an empty change."""
+    (tmp_path / "pyproject.toml").write_text('[tool.ruff.lint]\nselect = ["F"]\n')
+    (tmp_path / "mypkg").mkdir()
+    text = "import mypkg\nimport sys\nimport attr\nimport os\n\nprint(mypkg, sys, attr, os)\n"
+    async with session(resolving(), QUIET) as client:
+        uri = (tmp_path / "mod.py").as_uri()
+        open_document(client, uri, text)
+        [organize] = await actions(client, uri, [], only=["source.organizeImports"])
+        assert (organize.title, organize.kind, organize.edit) == ("Organize imports (booster)", "source.organizeImports.booster", None)
+        resolved = await client.code_action_resolve_async(organize)
+        assert apply_text_edits(text, edits_of(resolved.edit, uri)) == (
+            "import os\nimport sys\n\nimport attr\n\nimport mypkg\n\nprint(mypkg, sys, attr, os)\n")
+        sorted_uri = (tmp_path / "sorted.py").as_uri()
+        open_document(client, sorted_uri, "import os\n\nprint(os)\n")
+        [nothing] = await actions(client, sorted_uri, [], only=["source.organizeImports.booster"])
+        assert edits_of((await client.code_action_resolve_async(nothing)).edit, sorted_uri) == []
+        open_document(client, "file:///work/app.js", "import b from 'b';\nimport a from 'a';\n", "javascript")
+        assert await actions(client, "file:///work/app.js", [], only=["source.organizeImports"]) == []
+
+
 async def test_suppression_extends_an_existing_directive():
     text = "fn f(x: bool) -> bool {\n    x == true // booster-ignore: BRS006\n}\n"
     async with session(resolving(), QUIET) as client:
@@ -208,7 +231,7 @@ async def test_a_request_at_a_keystroke_lists_fix_all_without_linting_the_new_re
         before = await lints()
         change_document(client, URI, 2, "import os\n\nx = 12\n")
         listed = await actions(client, URI, [], types.Range(types.Position(1, 0), types.Position(1, 0)))
-        assert [a.kind for a in listed] == ["source.fixAll.booster"]
+        assert [a.kind for a in listed] == ["source.fixAll.booster", "source.organizeImports.booster"]
         assert await lints() == before  # listed from the latest results
         resolved = await client.code_action_resolve_async(listed[0])
         assert apply_text_edits("import os\n\nx = 12\n", edits_of(resolved.edit, URI)) == "\nx = 12\n"

@@ -1,7 +1,8 @@
 """Lint code actions: a quick fix per fixable diagnostic, "fix all problems of this rule in
 the file" where a rule has more than one fixable problem there (as ESLint's VS Code extension
-offers; asked of Ruff in astral-sh/ruff#15870), a suppression comment per diagnostic, and
-``source.fixAll.booster`` (safe fixes only).
+offers; asked of Ruff in astral-sh/ruff#15870), a suppression comment per diagnostic,
+``source.fixAll.booster`` (safe fixes only) and, for Python, ``source.organizeImports.booster``
+(Ruff's import sorting, I001, whatever the rule selection: as ``source.organizeImports.ruff``).
 
 Quick fixes and suppressions are computed while listing: their edits come with the lint
 results of the revision (cached by the diagnostics; collected once if the client asks for
@@ -27,7 +28,7 @@ from lsprotocol import types
 
 from booster_lsp.core.operations import BoosterOperation
 from booster_lsp.lsp.actions.edits import changed_document
-from booster_lsp.lsp.code_actions import ActionRequest
+from booster_lsp.lsp.code_actions import ActionRequest, kind_matches
 from booster_lsp.lsp.convert import lsp_range
 from booster_lsp.lsp.diagnostics import LintResult
 from booster_lsp.lsp.document_store import DocumentSnapshot
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FIX_ALL = "source.fixAll.booster"
+ORGANIZE_IMPORTS = "source.organizeImports.booster"
 QUICKFIX = types.CodeActionKind.QuickFix.value
 _NOQA = re.compile(r"#\s*noqa:\s*[\w, ]+", re.IGNORECASE)
 _IGNORE = re.compile(r"//\s*booster-ignore:\s*[\w, ]+")
@@ -45,16 +47,24 @@ _IGNORE = re.compile(r"//\s*booster-ignore:\s*[\w, ]+")
 
 class LintActions:
     name = "lint"
-    kinds = (QUICKFIX, FIX_ALL)
+    kinds = (QUICKFIX, FIX_ALL, ORGANIZE_IMPORTS)
 
     async def actions(self, ls: BoosterLanguageServer, request: ActionRequest) -> list[types.CodeAction]:
+        organize = []
+        if request.snapshot.language == "python" and request.wants(ORGANIZE_IMPORTS):
+            # offered always, computed in resolve: an editor asks for it by kind on save
+            title = "Organize imports (booster)"
+            organize.append(types.CodeAction(title=title, kind=ORGANIZE_IMPORTS,
+                                             data=request.data(self.name, title=title, rule="I001", fix="safe")))
+            if request.only and not any(kind_matches(kind, request.only) for kind in (QUICKFIX, FIX_ALL)):
+                return organize  # asked for by kind alone: no need for the revision's lint results
         ours = any(d.source == "booster" and d.code is not None for d in request.params.context.diagnostics)
         if (ours and request.wants(QUICKFIX)) or request.only:
             results = await lint_results(ls, request.snapshot)
         else:  # a cursor move or keystroke (see above)
             results = ls.lint.latest_results(request.snapshot.uri)
         if not results:
-            return []
+            return organize
         fixes: list[types.CodeAction] = []
         rule_fixes: dict[str, types.CodeAction] = {}
         suppressions: list[types.CodeAction] = []
@@ -75,7 +85,7 @@ class LintActions:
         if request.wants(FIX_ALL) and any(r.fix and r.fix.get("applicability") == "safe" for r in results):
             title = "Fix all auto-fixable problems (booster)"
             actions.append(types.CodeAction(title=title, kind=FIX_ALL, data=request.data(self.name, title=title)))
-        return actions
+        return actions + organize
 
     async def resolve(self, ls: BoosterLanguageServer, snapshot: DocumentSnapshot,
                       action: types.CodeAction) -> types.CodeAction:
