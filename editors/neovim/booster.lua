@@ -20,6 +20,7 @@ M.root_markers = { 'settings/booster.yaml', 'pyproject.toml', 'package.json', 'g
 M.keys = {
   code_action = '<leader>ca', -- code actions (quick fixes, refactorings) at the cursor or selection
   fix_all = '<leader>cf', -- source.fixAll.booster: every safe lint fix of the file
+  organize_imports = '<leader>co', -- source.organizeImports.booster: sort a Python file's imports
   rename = '<leader>rn',
   format = '<leader>bf',
   stats = '<leader>bs', -- the server's statistics
@@ -61,14 +62,18 @@ function M.format(bufnr, timeout_ms)
   end
 end
 
-function M.fix_all()
-  local context = { only = { 'source.fixAll.booster' }, diagnostics = {} }
+local function apply_source_action(kind)
+  local context = { only = { kind }, diagnostics = {} }
   if has('nvim-0.8') then
     vim.lsp.buf.code_action({ context = context, apply = true })
   else
     vim.lsp.buf.code_action(context)
   end
 end
+
+function M.fix_all() apply_source_action('source.fixAll.booster') end
+
+function M.organize_imports() apply_source_action('source.organizeImports.booster') end
 
 function M.stats()
   local params = { command = 'booster.stats', arguments = {} }
@@ -87,6 +92,7 @@ local function set_keymaps(bufnr, keys)
   end
   map({ 'n', 'x' }, keys.code_action, function() vim.lsp.buf.code_action() end, 'code action')
   map('n', keys.fix_all, M.fix_all, 'fix all')
+  map('n', keys.organize_imports, M.organize_imports, 'organize imports')
   map('n', keys.rename, function() vim.lsp.buf.rename() end, 'rename')
   map('n', keys.format, function() M.format(bufnr) end, 'format')
   map('n', keys.stats, M.stats, 'statistics')

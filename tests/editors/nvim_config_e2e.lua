@@ -1,6 +1,6 @@
 -- Driven by test_neovim_config.py:  nvim --headless -u nvim_config_e2e.lua
 -- Loads the shipped editors/neovim/booster.lua, then in a scratch workspace: format on save,
--- a code action through the key map, a rename through the key map. Writes results as JSON.
+-- a code action, organize imports and a rename through the key maps. Writes results as JSON.
 -- Environment: BOOSTER_NVIM_CONFIG, BOOSTER_LSP, BOOSTER_WORKSPACE, BOOSTER_RESULTS.
 vim.cmd('filetype plugin indent on')
 vim.g.mapleader = ' '
@@ -89,6 +89,14 @@ steps.code_action = function(step)
   step.file = read(workspace .. '/unused_import.py')
 end
 
+steps.organize_imports = function(step)
+  local bufnr = open('unsorted.py')
+  local before = buffer_text(bufnr)
+  press('<leader>co')
+  wait_for_change(bufnr, before, 'organize imports')
+  step.buffer = buffer_text(bufnr)
+end
+
 steps.rename = function(step)
   local bufnr = open('rename_me.py')
   vim.ui.input = function(opts, on_confirm)
@@ -104,7 +112,7 @@ steps.rename = function(step)
 end
 
 local function run()
-  for _, name in ipairs({ 'format_on_save', 'code_action', 'rename' }) do
+  for _, name in ipairs({ 'format_on_save', 'code_action', 'organize_imports', 'rename' }) do
     local step = {}
     local ok, err = pcall(steps[name], step)
     step.ok = ok

@@ -29,6 +29,7 @@ FILES = {
     "pyproject.toml": "[project]\nname = 'scratch'\n",
     "format_me.py": "x = {  'a':37,'b':42,\n'c':927}\ny = \"hello\"\n",
     "unused_import.py": "import os\n\nx = 1\n",
+    "unsorted.py": "import sys\nimport os\n\nprint(sys, os)\n",
     "rename_me.py": "def area(width):\n    value = width * width\n    return value + value\n\n\nvalue = 3\n",
 }
 
@@ -102,6 +103,10 @@ def test_code_action_removes_the_unused_import(nvim_run: dict) -> None:
     result = step(nvim_run, "code_action")
     assert result["buffer"] == "\nx = 1\n"
     assert result["file"] == "x = 1\n"  # and format on save drops the leading blank line
+
+
+def test_organize_imports_through_its_key_map(nvim_run: dict) -> None:
+    assert step(nvim_run, "organize_imports")["buffer"] == "import os\nimport sys\n\nprint(sys, os)\n"
 
 
 def test_rename(nvim_run: dict) -> None:
