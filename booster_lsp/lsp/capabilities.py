@@ -15,6 +15,7 @@ DIAGNOSTIC_SOURCE = "booster"
 class ClientFeatures:
     position_encoding: PositionEncoding = PositionEncoding.UTF16
     pull_diagnostics: bool = False  # textDocument/diagnostic: then nothing is pushed
+    diagnostic_refresh: bool = False  # the server may ask a pulling client to pull again
     workspace_configuration: bool = False  # the server may ask for `booster` settings
     apply_edit: bool = False
     show_message: bool = True
@@ -31,6 +32,7 @@ class ClientFeatures:
         return cls(
             position_encoding=negotiate_encoding(general.position_encodings if general else None),
             pull_diagnostics=bool(text_document and text_document.diagnostic),
+            diagnostic_refresh=bool(workspace and workspace.diagnostics and workspace.diagnostics.refresh_support),
             workspace_configuration=bool(workspace and workspace.configuration),
             apply_edit=bool(workspace and workspace.apply_edit),
             document_changes=bool(workspace and workspace.workspace_edit and workspace.workspace_edit.document_changes),

@@ -262,6 +262,7 @@ class DiagnosticsEngine:
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._results: dict[str, tuple[int, list[types.Diagnostic]]] = {}
         self._stopped = False
+        self.epoch = 0  # counts invalidations: part of a pulled report's resultId
 
     def collect(self, snapshot: DocumentSnapshot) -> list[types.Diagnostic]:
         """All sources, in a worker thread."""
@@ -281,6 +282,12 @@ class DiagnosticsEngine:
         if cached is not None and cached[0] == snapshot.revision:
             return cached[1]
         return await self.server.run_in_worker(self.collect, snapshot)
+
+    def invalidate(self) -> None:
+        """Forget every revision's diagnostics (the settings or a project's configuration
+        changed): a pull collects them anew, and is not answered "unchanged"."""
+        self._results.clear()
+        self.epoch += 1
 
     def schedule(self, snapshot: DocumentSnapshot, delay_ms: int) -> None:
         """Push diagnostics for ``snapshot`` after ``delay_ms`` without a newer change."""

@@ -91,6 +91,7 @@ ROUTES: tuple[Route, ...] = (
     Route(types.TEXT_DOCUMENT_DID_OPEN, documents.did_open),
     Route(types.TEXT_DOCUMENT_DID_CHANGE, documents.did_change),
     Route(types.TEXT_DOCUMENT_DID_CLOSE, documents.did_close),
+    Route(types.TEXT_DOCUMENT_DID_SAVE, documents.did_save, types.SaveOptions(include_text=False)),
     Route(types.TEXT_DOCUMENT_FORMATTING, formatting.formatting, capabilities.FORMATTING_OPTIONS),
     Route(types.TEXT_DOCUMENT_RANGE_FORMATTING, formatting.range_formatting, capabilities.RANGE_FORMATTING_OPTIONS),
     Route(types.TEXT_DOCUMENT_DIAGNOSTIC, diagnostics.document_diagnostic, capabilities.DIAGNOSTIC_OPTIONS),
@@ -408,6 +409,24 @@ class BoosterLanguageServer(LanguageServer):
 
     def show_message(self, message: str, message_type: types.MessageType) -> None:
         self.window_show_message(types.ShowMessageParams(type=message_type, message=message))
+
+    def refresh_documents(self, reason: str) -> None:
+        """Settings or a project's configuration changed: what was computed for the open
+        documents no longer holds. Speculative results are dropped and recomputed after the
+        usual pause, diagnostics are recomputed and pushed, or, for a client that pulls them,
+        cleared and the client asked to pull again (``workspace/diagnostic/refresh``)."""
+        self.speculative.clear()
+        self.diagnostics.invalidate()
+        snapshots = list(self.documents)
+        if not snapshots:  # e.g. the client's settings at initialize
+            return
+        log.info("%s: the open documents' diagnostics and pre-formatting are recomputed", reason)
+        if self.features.pull_diagnostics:
+            if self.features.diagnostic_refresh:
+                self.protocol.send_request(types.WORKSPACE_DIAGNOSTIC_REFRESH, None)
+        for snapshot in snapshots:
+            self.diagnostics.schedule(snapshot, self.booster.config.diagnostics_debounce_ms)
+            self.speculative.schedule(snapshot)
 
     def report_server_error(self, error: Exception, source: Any) -> None:
         if isinstance(error, AnsweredInvalidRequest):

@@ -107,7 +107,10 @@ class SettingsManager:
             return
         self.server.booster.update_config(config)
         self.generation += 1
-        self.server.speculative.clear()
+        if self.generation > 1:  # new settings: what the open documents were given no longer holds
+            self.server.refresh_documents("settings changed")
+        else:
+            self.server.speculative.clear()
         self.server.set_log_level(config.log_level)
         log.info("settings in force: %s", config.model_dump(exclude_defaults=True) or "defaults")
 

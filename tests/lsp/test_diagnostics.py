@@ -3,6 +3,8 @@
 Python, JavaScript, TypeScript, Go and Rust are parsed by our tree-sitter module (one tree
 per open document, updated incrementally); other languages report the format module's error."""
 
+import asyncio
+
 import pytest
 from lsprotocol import types
 
@@ -10,6 +12,8 @@ from tests.lsp.conftest import (
     QUIET,
     capabilities,
     change_document,
+    edit,
+    format_document,
     open_document,
     pull_diagnostics,
     session,
@@ -92,3 +96,51 @@ async def test_languages_without_a_grammar_report_the_format_module_error():
         assert await pull_diagnostics(client, uri) == [
             syntax_error((0, 8), (0, 9), "Line 1, column 9: Unexpected token in object")
         ]
+
+
+async def test_a_saved_project_configuration_or_new_settings_apply_to_the_open_documents(tmp_path):
+    """ruff.toml edited and saved in the editor: the open file's diagnostics are pushed again
+    with its rules, and formatting (pre-formatted while idle) follows its line length; new
+    settings do the same."""
+    config = tmp_path / "ruff.toml"
+    config.write_text('[lint]\nselect = ["E"]\n')
+    text = "import os\n\nresult = some_function(argument_one, argument_two)\n"
+    async with session(init_options={"diagnosticsDebounceMs": 50, "speculativeIdleMs": 50}) as client:
+        uri = (tmp_path / "mod.py").as_uri()
+        open_document(client, uri, text)
+        assert await wait_for_diagnostics(client, uri) == []
+        await asyncio.sleep(0.5)  # pre-formatted with line-length 88: nothing to change
+        assert await format_document(client, uri) == []
+        client.diagnostics.pop(uri)
+        config.write_text('line-length = 30\n\n[lint]\nselect = ["F401"]\n')
+        client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(config.as_uri())))
+        assert [d.code for d in await wait_for_diagnostics(client, uri)] == ["F401"]
+        assert await format_document(client, uri) == [
+            edit((2, 0), (3, 0), "result = some_function(\n    argument_one, argument_two\n)\n")]
+        client.diagnostics.pop(uri)
+        client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+            settings={"booster": {"diagnosticsDebounceMs": 50, "lint": {"ignore": ["F401"]}}}))
+        assert await wait_for_diagnostics(client, uri) == []
+
+
+async def test_a_client_that_pulls_is_asked_to_pull_again(tmp_path):
+    (tmp_path / "ruff.toml").write_text('[lint]\nselect = ["E"]\n')
+    caps = capabilities(pull=True)
+    caps.workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(refresh_support=True)
+    async with session(caps, QUIET) as client:
+        uri = (tmp_path / "mod.py").as_uri()
+        open_document(client, uri, "import os\n")
+        first = await client.text_document_diagnostic_async(
+            types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri)))
+        assert list(first.items) == []
+        (tmp_path / "ruff.toml").write_text('[lint]\nselect = ["F"]\n')
+        client.text_document_did_save(
+            types.DidSaveTextDocumentParams(types.TextDocumentIdentifier((tmp_path / "ruff.toml").as_uri())))
+        for _ in range(200):
+            if client.diagnostic_refresh_count:
+                break
+            await asyncio.sleep(0.05)
+        assert client.diagnostic_refresh_count == 1
+        again = await client.text_document_diagnostic_async(  # the same revision, pulled anew, as a client does
+            types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri), previous_result_id=first.result_id))
+        assert again.kind == "full" and [d.code for d in again.items] == ["F401"]

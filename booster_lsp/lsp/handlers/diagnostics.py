@@ -16,7 +16,8 @@ async def document_diagnostic(
     snapshot = ls.request_snapshot(params.text_document.uri)
     if snapshot is None:
         return types.RelatedFullDocumentDiagnosticReport(items=[])
-    result_id = f"{snapshot.revision}.{ls.settings.generation}"
+    # a saved project configuration (refresh_documents) changes the answer for the same revision
+    result_id = f"{snapshot.revision}.{ls.settings.generation}.{ls.diagnostics.epoch}"
     if params.previous_result_id == result_id:
         return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
     items = await ls.diagnostics.pull(snapshot)
