@@ -8,6 +8,7 @@ pathspec (``.gitignore`` files) has neither ``{a,b}`` alternatives nor a ``*`` t
 
 from __future__ import annotations
 
+import posixpath
 import re
 
 
@@ -59,6 +60,17 @@ def globset_regex(glob: str, *, literal_separator: bool) -> str:
     if depth:  # an unclosed `{`: globset refuses the glob; here it matches nothing
         return "(?!)"
     return "".join(out)
+
+
+def anchored_regex(pattern: str, root: str) -> str:
+    """A Ruff pattern joined to the directory of its configuration, ``.`` and ``..`` resolved
+    (Ruff's ``GlobPath::normalize``), as a regex for a whole absolute path: the directory as it
+    is (Ruff escapes it), the rest as a glob. An absolute pattern stays as it is."""
+    absolute = posixpath.normpath(posixpath.join(root, pattern))
+    prefix = root.rstrip("/") + "/"
+    if absolute.startswith(prefix):
+        return re.escape(prefix) + globset_regex(absolute[len(prefix):], literal_separator=False)
+    return globset_regex(absolute, literal_separator=False)
 
 
 def _char_class(glob: str, start: int) -> tuple[str, int] | None:

@@ -16,7 +16,6 @@ reported per rule on a large corpus, plus a few per-rule conditions Ruff itself 
 from __future__ import annotations
 
 import builtins
-import fnmatch
 import io
 import json
 import os
@@ -28,6 +27,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from booster_lsp.config import BoosterConfig
+from booster_lsp.core.globs import anchored_regex, globset_regex
 from booster_lsp.core.providers import WasmModuleProvider
 from booster_lsp.core.ruff_config import find_ruff_config
 from booster_lsp.errors import TransformationError
@@ -343,16 +343,26 @@ def _listed_modules(roots: tuple[str, ...], _stamps: tuple[int | None, ...]) -> 
 
 
 def _per_file_ignores(path: Path, base: Path | None, table: dict[str, list[str]]) -> list[str]:
+    """The codes ``per-file-ignores`` ignores for ``path``, as Ruff matches its patterns
+    (``CompiledPerFileList``): the pattern against the file's name, or joined to the
+    configuration's directory against its whole path, with Ruff's globs (``tests/**/*.py``
+    takes ``tests/a.py`` too, ``{a,b}``); ``!pattern`` where neither matches."""
     resolved = path.resolve()
-    relative = str(resolved.relative_to(base)) if base and resolved.is_relative_to(base) else str(path)
+    root = (base or resolved.parent).as_posix()
     codes: list[str] = []
     for pattern, rules in table.items():
         negated = pattern.startswith("!")
-        pattern = pattern.removeprefix("!")
-        matched = fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(resolved.name, pattern)
-        if matched != negated:
-            codes += rules
+        by_name, by_path = _per_file_pattern(pattern.removeprefix("!"), root)
+        matched = bool(by_name.fullmatch(resolved.name) or by_path.fullmatch(resolved.as_posix()))
+        if matched != negated and isinstance(rules, list):
+            codes += [rule for rule in rules if isinstance(rule, str)]
     return codes
+
+
+@lru_cache(maxsize=256)
+def _per_file_pattern(pattern: str, root: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(the pattern as it is, for a file name; joined to ``root``, ``.`` and ``..`` resolved, for a path)"""
+    return re.compile(globset_regex(pattern, literal_separator=False)), re.compile(anchored_regex(pattern, root))
 
 
 # --------------------------------------------------------------------------- Ruff provider

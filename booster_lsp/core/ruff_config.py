@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import functools
 import os
-import posixpath
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from booster_lsp.core.globs import globset_regex
+from booster_lsp.core.globs import anchored_regex, globset_regex
 from booster_lsp.core.project_files import Also, NearestFile, extended_file, merged_tables
 from booster_lsp.errors import TransformationError
 
@@ -54,12 +53,7 @@ class _Patterns:
             if directory is None:
                 parts.append(globset_regex(pattern, literal_separator=False))
                 continue
-            absolute = posixpath.normpath(posixpath.join(directory, pattern))
-            prefix = directory.rstrip("/") + "/"
-            if absolute.startswith(prefix):  # the directory as it is (Ruff escapes it), the pattern as a glob
-                parts.append(re.escape(prefix) + globset_regex(absolute[len(prefix):], literal_separator=False))
-            else:  # an absolute pattern, or one that climbs out with `..`
-                parts.append(globset_regex(absolute, literal_separator=False))
+            parts.append(anchored_regex(pattern, directory))
             if "/" not in pattern:
                 parts.append(globset_regex(pattern, literal_separator=False))
         self._regex = re.compile("|".join(f"(?:{part})" for part in parts)) if parts else None

@@ -176,3 +176,33 @@ def test_the_projects_own_modules_are_first_party_as_ruff_finds_them_on_disk(tmp
     ours = sorted((name, d["code"]) for name, text in sources.items()
                   for d in booster.transform_sync(text, "lint", "python", path=str(tmp_path / name), _llm=False).diagnostics)
     assert ours == theirs
+
+
+def test_per_file_ignores_match_as_in_ruff(tmp_path):
+    """Ruff's globs for per-file-ignores: `tests/**/*.py` takes a test directly in tests/,
+    `*` crosses `/`, `{a,b}`, a bare name matches the file's name anywhere, `!` where neither
+    matches; compared with `ruff check` on the same tree."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.ruff.lint]\nselect = ["F401", "F841", "E711", "E712"]\n\n[tool.ruff.lint.per-file-ignores]\n'
+        '"tests/**/*.py" = ["F401"]\n"scripts/*" = ["F841"]\n"{gen,proto}/*.py" = ["E711"]\n'
+        '"*_pb2.py" = ["F401", "E711"]\n"!src/**" = ["E712"]\n'
+    )
+    files = ["tests/test_a.py", "tests/sub/test_b.py", "scripts/deep/run.py", "gen/x.py", "proto/y.py", "pkg/m_pb2.py",
+             "src/core.py", "src/deep/more.py", "other.py"]
+    code = "import os\n\n\ndef f(a):\n    unused = 1\n    return a == None or a == True\n"
+    for name in files:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(code)
+    native = subprocess.run([str(Path(sys.executable).parent / "ruff"), "check", "--no-cache", "--output-format", "json",
+                             *files], cwd=tmp_path, capture_output=True, text=True)
+    theirs = sorted((Path(d["filename"]).relative_to(tmp_path).as_posix(), d["code"]) for d in json.loads(native.stdout))
+    booster = WASMBooster(BoosterConfig(cache_enabled=False), stats_path=None)
+    ours = sorted((name, d["code"]) for name in files
+                  for d in booster.transform_sync(code, "lint", "python", path=str(tmp_path / name), _llm=False).diagnostics)
+    assert ours == theirs
+    assert ("tests/test_a.py", "F401") not in ours and ("src/core.py", "E712") in ours  # the two that fnmatch got wrong
