@@ -15,15 +15,14 @@ from booster_lsp.cli import EXIT_ERROR, _config, _fail, main
 from booster_lsp.core.batch import write_atomically
 from booster_lsp.core.booster import WASMBooster
 from booster_lsp.core.operations import BoosterOperation, language_for_path
+from booster_lsp.files import UnreadableSource, read_source
 
 
 def _run(path: Path, operation: BoosterOperation, language: str | None, write: bool, diff: bool, **args: Any) -> None:
     try:
-        code = path.read_bytes().decode("utf-8")  # bytes: read_text would turn CRLF into LF
-    except UnicodeDecodeError as exc:
-        _fail(f"{path}: not UTF-8: {exc.reason} at byte {exc.start}")
-    except OSError as exc:
-        _fail(f"{path}: {exc.strerror or exc}")
+        code = read_source(path)
+    except UnreadableSource as exc:
+        _fail(f"{path}: {exc}")
     lang = language or language_for_path(path)
     if lang is None:
         _fail(f"{path}: unknown language; pass --language")

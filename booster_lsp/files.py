@@ -21,6 +21,21 @@ ALWAYS_SKIPPED = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv",
 DPRINT_LANGUAGES = {"javascript", "javascriptreact", "typescript", "typescriptreact", "json", "markdown", "toml"}
 
 
+class UnreadableSource(Exception):
+    """A source file that cannot be read as UTF-8 text; the message says why, for the user."""
+
+
+def read_source(path: Path) -> str:
+    """A source file's text, exactly as on disk (bytes decoded: ``read_text`` would turn CRLF
+    into LF). Raises :class:`UnreadableSource` with a message for the user."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UnreadableSource(f"not UTF-8: {exc.reason} at byte {exc.start}") from None
+    except OSError as exc:
+        raise UnreadableSource(exc.strerror or str(exc)) from None
+
+
 def _is_virtualenv(directory: Path) -> bool:
     return (directory / "pyvenv.cfg").is_file()
 

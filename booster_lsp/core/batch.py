@@ -23,6 +23,7 @@ from booster_lsp.core.project_files import lookups_once
 from booster_lsp.core.operations import BoosterOperation, TransformationResult, language_for_path
 from booster_lsp.core.router import OperationRequest
 from booster_lsp.errors import BoosterError
+from booster_lsp.files import UnreadableSource, read_source
 
 
 @dataclass
@@ -56,11 +57,9 @@ def format_file(
         return FileOutcome(path, "unchanged", provider="cache")
     stamp = stamp_of(path)  # before reading: what is recorded must be what was read
     try:
-        original = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return FileOutcome(path, "failed", message=f"not UTF-8: {exc.reason} at byte {exc.start}")
-    except OSError as exc:
-        return FileOutcome(path, "failed", message=exc.strerror or str(exc))
+        original = read_source(path)
+    except UnreadableSource as exc:
+        return FileOutcome(path, "failed", message=str(exc))
     try:
         result: TransformationResult = booster.transform_sync(original, "format", language, path=str(path), **options)
     except BoosterError as exc:

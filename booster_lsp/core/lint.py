@@ -636,11 +636,12 @@ def lint_file(booster: Any, path: Path, *, fix: str | None = None, overrides: di
     ("safe" or "unsafe") the fixed text is written back atomically when it changed."""
     from booster_lsp.core.batch import write_atomically
     from booster_lsp.core.operations import language_for_path
+    from booster_lsp.files import UnreadableSource, read_source
 
     language = language_for_path(path)
     try:
-        original = path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        original = read_source(path)
+    except UnreadableSource as exc:
         return LintFileOutcome(path, [], error=str(exc))
     options: dict[str, Any] = dict(overrides or {})
     if fix:

@@ -90,3 +90,10 @@ def test_paths_without_a_lintable_file_warn_instead_of_passing(project):
     result = run(str(project / "notes.yaml"))
     assert result.exit_code == 0
     assert result.stderr == "warning: no Python, JavaScript, TypeScript, Go or Rust file under the given paths\n"
+
+
+def test_a_file_that_is_not_utf8_is_named_with_the_place_as_format_names_it(project):
+    (project / "latin.py").write_bytes(b'x = "caf\xe9"\n')
+    result = run(str(project / "latin.py"))
+    assert result.exit_code == 2
+    assert f"{project / 'latin.py'}: not UTF-8: invalid continuation byte at byte 8" in result.stderr
