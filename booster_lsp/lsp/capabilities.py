@@ -21,6 +21,7 @@ class ClientFeatures:
     show_message: bool = True
     document_changes: bool = False  # WorkspaceEdit.documentChanges (versioned edits)
     resolve_edit: bool = False  # codeAction/resolve may fill in `edit`
+    hover_markdown: bool = False  # hover contents may be Markdown
 
     @classmethod
     def resolve(cls, capabilities: types.ClientCapabilities | None) -> "ClientFeatures":
@@ -37,6 +38,8 @@ class ClientFeatures:
             apply_edit=bool(workspace and workspace.apply_edit),
             document_changes=bool(workspace and workspace.workspace_edit and workspace.workspace_edit.document_changes),
             resolve_edit=_resolves_edit(text_document),
+            hover_markdown=bool(text_document and text_document.hover and text_document.hover.content_format
+                                and types.MarkupKind.Markdown in text_document.hover.content_format),
         )
 
 
@@ -49,6 +52,7 @@ def _resolves_edit(text_document: types.TextDocumentClientCapabilities | None) -
 FORMATTING_OPTIONS = types.DocumentFormattingOptions()
 RANGE_FORMATTING_OPTIONS = types.DocumentRangeFormattingOptions()
 RENAME_OPTIONS = types.RenameOptions(prepare_provider=True)
+HOVER_OPTIONS = types.HoverOptions()
 DIAGNOSTIC_OPTIONS = types.DiagnosticOptions(
     identifier=DIAGNOSTIC_SOURCE, inter_file_dependencies=False, workspace_diagnostics=False
 )

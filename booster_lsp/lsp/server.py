@@ -48,7 +48,7 @@ with imports_without_gc():
     from booster_lsp.lsp.diagnostics import DiagnosticsEngine, FormatErrorSource, LintSource, SyntaxModuleSource
     from booster_lsp.lsp.document_store import DocumentSnapshot, DocumentStore
     from booster_lsp.lsp.format_engine import FormatOutcome, JsonResult, format_snapshot
-    from booster_lsp.lsp.handlers import commands, diagnostics, documents, formatting, llm_actions, settings
+    from booster_lsp.lsp.handlers import commands, diagnostics, documents, formatting, hover, llm_actions, settings
     from booster_lsp.lsp.log_forwarding import ClientLogHandler, configure_logging, set_level
     from booster_lsp.lsp.settings import SettingsManager
     from booster_lsp.lsp.speculative import SpeculativeFormatter
@@ -99,6 +99,7 @@ ROUTES: tuple[Route, ...] = (
     Route(types.CODE_ACTION_RESOLVE, code_actions.resolve),
     Route(types.TEXT_DOCUMENT_PREPARE_RENAME, prepare_rename),
     Route(types.TEXT_DOCUMENT_RENAME, rename_handler, capabilities.RENAME_OPTIONS),
+    Route(types.TEXT_DOCUMENT_HOVER, hover.hover, capabilities.HOVER_OPTIONS),
 )
 
 COMMANDS: dict[str, Callable[..., Any]] = {
