@@ -22,6 +22,7 @@ class ClientFeatures:
     document_changes: bool = False  # WorkspaceEdit.documentChanges (versioned edits)
     resolve_edit: bool = False  # codeAction/resolve may fill in `edit`
     hover_markdown: bool = False  # hover contents may be Markdown
+    watch_files: bool = False  # the server may register file watchers (workspace/didChangeWatchedFiles)
 
     @classmethod
     def resolve(cls, capabilities: types.ClientCapabilities | None) -> "ClientFeatures":
@@ -38,6 +39,8 @@ class ClientFeatures:
             apply_edit=bool(workspace and workspace.apply_edit),
             document_changes=bool(workspace and workspace.workspace_edit and workspace.workspace_edit.document_changes),
             resolve_edit=_resolves_edit(text_document),
+            watch_files=bool(workspace and workspace.did_change_watched_files
+                             and workspace.did_change_watched_files.dynamic_registration),
             hover_markdown=bool(text_document and text_document.hover and text_document.hover.content_format
                                 and types.MarkupKind.Markdown in text_document.hover.content_format),
         )

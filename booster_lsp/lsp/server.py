@@ -92,6 +92,7 @@ ROUTES: tuple[Route, ...] = (
     Route(types.TEXT_DOCUMENT_DID_CHANGE, documents.did_change),
     Route(types.TEXT_DOCUMENT_DID_CLOSE, documents.did_close),
     Route(types.TEXT_DOCUMENT_DID_SAVE, documents.did_save, types.SaveOptions(include_text=False)),
+    Route(types.WORKSPACE_DID_CHANGE_WATCHED_FILES, documents.did_change_watched_files),
     Route(types.TEXT_DOCUMENT_FORMATTING, formatting.formatting, capabilities.FORMATTING_OPTIONS),
     Route(types.TEXT_DOCUMENT_RANGE_FORMATTING, formatting.range_formatting, capabilities.RANGE_FORMATTING_OPTIONS),
     Route(types.TEXT_DOCUMENT_DIAGNOSTIC, diagnostics.document_diagnostic, capabilities.DIAGNOSTIC_OPTIONS),

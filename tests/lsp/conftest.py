@@ -7,7 +7,7 @@ import os
 import sys
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any, AsyncIterator, Callable
 
 import pytest
 from lsprotocol import types
@@ -50,9 +50,12 @@ async def session(
     init_options: Any = None,
     command: list[str] = SERVER,
     root: Path | None = None,
+    before_initialize: Callable[[LanguageClient], None] | None = None,
 ) -> AsyncIterator[LanguageClient]:
     client = await ClientServerConfig(server_command=command).start()
     assert isinstance(client, LanguageClient)
+    if before_initialize is not None:  # e.g. handlers for requests the server sends at `initialized`
+        before_initialize(client)
     try:
         result = await client.initialize_session(
             types.InitializeParams(

@@ -144,3 +144,38 @@ async def test_a_client_that_pulls_is_asked_to_pull_again(tmp_path):
         again = await client.text_document_diagnostic_async(  # the same revision, pulled anew, as a client does
             types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri), previous_result_id=first.result_id))
         assert again.kind == "full" and [d.code for d in again.items] == ["F401"]
+
+
+async def test_a_configuration_changed_outside_the_editor_applies_through_the_watcher_the_server_registers(tmp_path):
+    """A client that watches files for the server (VS Code, Neovim) is asked to watch the
+    configuration files; a change it reports (a git checkout) recomputes the open documents'
+    diagnostics as a save in the editor does."""
+    config = tmp_path / "ruff.toml"
+    config.write_text('[lint]\nselect = ["E"]\n')
+    caps = capabilities()
+    caps.workspace.did_change_watched_files = types.DidChangeWatchedFilesClientCapabilities(dynamic_registration=True)
+    registrations = []
+
+    def handle_registrations(client) -> None:
+        @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+        def on_register(params: types.RegistrationParams) -> None:
+            registrations.extend(params.registrations)
+
+    async with session(caps, {"diagnosticsDebounceMs": 50, "speculativeFormat": False},
+                       before_initialize=handle_registrations) as client:
+        uri = (tmp_path / "mod.py").as_uri()
+        open_document(client, uri, "import os\n")
+        assert await wait_for_diagnostics(client, uri) == []
+        for _ in range(100):
+            if registrations:
+                break
+            await asyncio.sleep(0.05)
+        [registration] = registrations
+        assert registration.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
+        [watcher] = registration.register_options["watchers"]
+        assert watcher["globPattern"].startswith("**/{") and "ruff.toml" in watcher["globPattern"]
+        client.diagnostics.pop(uri)
+        config.write_text('[lint]\nselect = ["F401"]\n')
+        client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=config.as_uri(), type=types.FileChangeType.Changed)]))
+        assert [d.code for d in await wait_for_diagnostics(client, uri)] == ["F401"]

@@ -48,13 +48,31 @@ def changed(ls: BoosterLanguageServer, snapshot: DocumentSnapshot) -> None:
 PROJECT_CONFIGURATION_FILES = frozenset({*RUFF_CONFIG_FILES, *DPRINT_CONFIG_FILES, "booster.yaml"})
 
 
+#: The watcher registered with clients that can watch files for the server (ruff server
+#: registers its configuration files the same way).
+CONFIGURATION_WATCHER = types.FileSystemWatcher(glob_pattern="**/{" + ",".join(sorted(PROJECT_CONFIGURATION_FILES)) + "}")
+
+
+def _configuration_name(uri: str) -> str | None:
+    name = uri.rstrip("/").rsplit("/", 1)[-1]
+    return name if name in PROJECT_CONFIGURATION_FILES else None
+
+
 def did_save(ls: BoosterLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
     """A saved project configuration applies to the open documents at once: their diagnostics
-    and pre-formatting are recomputed (ruff server does this on the watched-files event).
-    Configuration files changed outside the editor apply at each document's next change."""
-    name = params.text_document.uri.rstrip("/").rsplit("/", 1)[-1]
-    if name in PROJECT_CONFIGURATION_FILES:
+    and pre-formatting are recomputed. With a client that watches files for us, a change made
+    outside the editor (a git checkout) does the same (did_change_watched_files); otherwise it
+    applies at each document's next change. (Both events for one save cost one recomputation:
+    the second reschedules the first.)"""
+    name = _configuration_name(params.text_document.uri)
+    if name is not None:
         ls.refresh_documents(f"{name} saved")
+
+
+def did_change_watched_files(ls: BoosterLanguageServer, params: types.DidChangeWatchedFilesParams) -> None:
+    names = sorted({name for change in params.changes if (name := _configuration_name(change.uri)) is not None})
+    if names:
+        ls.refresh_documents(f"{', '.join(names)} changed on disk")
 
 
 def did_close(ls: BoosterLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
