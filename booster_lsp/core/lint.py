@@ -29,7 +29,7 @@ from typing import Any, Callable, Iterable
 from booster_lsp.config import BoosterConfig
 from booster_lsp.core.globs import anchored_regex, globset_regex
 from booster_lsp.core.providers import WasmModuleProvider
-from booster_lsp.core.ruff_config import find_ruff_config
+from booster_lsp.core.ruff_config import PerFileIgnore, find_per_file_ignores, find_ruff_config
 from booster_lsp.errors import TransformationError
 from booster_lsp.wasm.pool import InstancePool
 from booster_lsp.wasm.registry import ModuleRegistry, ModuleSpec
@@ -252,15 +252,13 @@ def ruff_options(config: BoosterConfig, path: str | None) -> dict[str, Any]:
     lint settings on top (select replaces, extend-select and ignore add)."""
     found = find_ruff_config(path)
     options: dict[str, Any] = {}
-    per_file_ignores: dict[str, list[str]] = {}
     base_dir: Path | None = None
     if found is not None:
         config_path, raw = found
         base_dir = config_path.parent
         options = {k: v for k, v in raw.items() if k not in _PATH_KEYS}
         lint = dict(options.get("lint", {}))
-        per_file_ignores = {**raw.get("per-file-ignores", {}), **lint.pop("per-file-ignores", {}),
-                            **raw.get("lint", {}).get("extend-per-file-ignores", {})}
+        lint.pop("per-file-ignores", None)  # applied here, against the document's path
         lint.pop("extend-per-file-ignores", None)
         options.pop("per-file-ignores", None)
         options.pop("extend-per-file-ignores", None)
@@ -278,8 +276,8 @@ def ruff_options(config: BoosterConfig, path: str | None) -> dict[str, Any]:
     if settings.extend_select:
         lint["extend-select"] = [*lint.get("extend-select", []), *settings.extend_select]
     ignores = list(settings.ignore)
-    if path is not None and per_file_ignores:
-        ignores += _per_file_ignores(Path(path), base_dir, per_file_ignores)
+    if path is not None and found is not None:
+        ignores += _per_file_ignores(Path(path), find_per_file_ignores(path))
     if ignores:
         lint["extend-ignore"] = [*lint.get("extend-ignore", []), *ignores]
     if lint:
@@ -342,20 +340,19 @@ def _listed_modules(roots: tuple[str, ...], _stamps: tuple[int | None, ...]) -> 
     return tuple(sorted(names))
 
 
-def _per_file_ignores(path: Path, base: Path | None, table: dict[str, list[str]]) -> list[str]:
+def _per_file_ignores(path: Path, entries: tuple[PerFileIgnore, ...]) -> list[str]:
     """The codes ``per-file-ignores`` ignores for ``path``, as Ruff matches its patterns
-    (``CompiledPerFileList``): the pattern against the file's name, or joined to the
-    configuration's directory against its whole path, with Ruff's globs (``tests/**/*.py``
-    takes ``tests/a.py`` too, ``{a,b}``); ``!pattern`` where neither matches."""
+    (``CompiledPerFileList``): the pattern against the file's name, or joined to the directory
+    of the configuration that set it against the whole path, with Ruff's globs
+    (``tests/**/*.py`` takes ``tests/a.py`` too, ``{a,b}``); ``!pattern`` where neither matches."""
     resolved = path.resolve()
-    root = (base or resolved.parent).as_posix()
     codes: list[str] = []
-    for pattern, rules in table.items():
+    for pattern, root, rules in entries:
         negated = pattern.startswith("!")
         by_name, by_path = _per_file_pattern(pattern.removeprefix("!"), root)
         matched = bool(by_name.fullmatch(resolved.name) or by_path.fullmatch(resolved.as_posix()))
-        if matched != negated and isinstance(rules, list):
-            codes += [rule for rule in rules if isinstance(rule, str)]
+        if matched != negated:
+            codes += rules
     return codes
 
 

@@ -132,11 +132,39 @@ def _anchored(value: Any, directory: str) -> tuple[Pattern, ...] | None:
     return tuple((item, directory) for item in value if isinstance(item, str))
 
 
+#: One ``per-file-ignores`` entry: its pattern, the directory of the configuration that set
+#: it (Ruff anchors the pattern there), the rule codes.
+PerFileIgnore = tuple[str, str, tuple[str, ...]]
+
+
+def _per_file_ignores(chain: list[tuple[str, dict[str, Any]]]) -> tuple[PerFileIgnore, ...]:
+    """``per-file-ignores`` of an ``extend`` chain combined as Ruff combines them: the nearest
+    configuration's table wins, ``extend-per-file-ignores`` tables are joined; ``[lint]`` over
+    the top-level (deprecated) keys."""
+    own: tuple[PerFileIgnore, ...] = ()
+    extended: tuple[PerFileIgnore, ...] = ()
+    for directory, options in chain:
+        lint = options.get("lint") if isinstance(options.get("lint"), dict) else {}
+        table = lint.get("per-file-ignores", options.get("per-file-ignores"))
+        if isinstance(table, dict):
+            own = _entries(table, directory)
+        table = lint.get("extend-per-file-ignores", options.get("extend-per-file-ignores"))
+        if isinstance(table, dict):
+            extended += _entries(table, directory)
+    return own + extended
+
+
+def _entries(table: dict[str, Any], directory: str) -> tuple[PerFileIgnore, ...]:
+    return tuple((pattern, directory, tuple(code for code in codes if isinstance(code, str)))
+                 for pattern, codes in table.items() if isinstance(codes, list))
+
+
 @dataclass(frozen=True)
 class _RuffConfig:
     options: dict[str, Any]  # the whole configuration (a pyproject.toml's [tool.ruff] table)
     format_options: dict[str, Any]  # what decides formatting (FORMAT_KEYS, [format])
     excludes: RuffExcludes
+    per_file_ignores: tuple[PerFileIgnore, ...]
 
 
 def _read(path: str) -> tuple[_RuffConfig | None, Also]:
@@ -152,7 +180,7 @@ def _read(path: str) -> tuple[_RuffConfig | None, Also]:
         table = {key: value for key, value in table.items() if key != "exclude"}
         if table:
             format_options["format"] = table
-    return _RuffConfig(options, format_options, RuffExcludes.of(chain)), tuple(also)
+    return _RuffConfig(options, format_options, RuffExcludes.of(chain), _per_file_ignores(chain)), tuple(also)
 
 
 def _options(path: str) -> dict[str, Any] | None:
@@ -209,6 +237,13 @@ def find_ruff_excludes(path: str | Path | None) -> RuffExcludes | None:
     same object while the configuration is unchanged."""
     found = _nearest.find(path)
     return None if found is None else found[1].excludes
+
+
+def find_per_file_ignores(path: str | Path | None) -> tuple[PerFileIgnore, ...]:
+    """The nearest Ruff configuration's ``per-file-ignores`` (with ``extend-per-file-ignores``),
+    each entry with the directory it is anchored at."""
+    found = _nearest.find(path)
+    return () if found is None else found[1].per_file_ignores
 
 
 def find_format_options(path: str | Path | None) -> tuple[Path | None, dict[str, Any]]:

@@ -206,3 +206,30 @@ def test_per_file_ignores_match_as_in_ruff(tmp_path):
                   for d in booster.transform_sync(code, "lint", "python", path=str(tmp_path / name), _llm=False).diagnostics)
     assert ours == theirs
     assert ("tests/test_a.py", "F401") not in ours and ("src/core.py", "E712") in ours  # the two that fnmatch got wrong
+
+
+def test_per_file_ignores_of_an_extended_configuration_are_anchored_at_its_own_directory(tmp_path):
+    """As Ruff: a base's `src/*.py` means <base dir>/src/*.py, not the extending project's src;
+    the extending config's own table replaces the base's, extend-per-file-ignores are joined."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    (tmp_path / "base.toml").write_text('[lint]\nselect = ["F401", "E711"]\n\n[lint.per-file-ignores]\n'
+                                        '"src/*.py" = ["F401"]\n\n[lint.extend-per-file-ignores]\n"*_gen.py" = ["E711"]\n')
+    project = tmp_path / "project"
+    (project / "src").mkdir(parents=True)
+    (project / "ruff.toml").write_text('extend = "../base.toml"\n')
+    code = "import os\n\nx = None\nprint(x == None)\n"
+    files = ["src/a.py", "src/b_gen.py", "c.py"]
+    for name in files:
+        (project / name).write_text(code)
+    native = subprocess.run([str(Path(sys.executable).parent / "ruff"), "check", "--no-cache", "--output-format", "json",
+                             *files], cwd=project, capture_output=True, text=True)
+    theirs = sorted((Path(d["filename"]).relative_to(project).as_posix(), d["code"]) for d in json.loads(native.stdout))
+    booster = WASMBooster(BoosterConfig(cache_enabled=False), stats_path=None)
+    ours = sorted((name, d["code"]) for name in files
+                  for d in booster.transform_sync(code, "lint", "python", path=str(project / name), _llm=False).diagnostics)
+    assert ours == theirs
+    assert ("src/a.py", "F401") in ours and ("src/b_gen.py", "E711") not in ours
