@@ -53,6 +53,11 @@ class DocumentSnapshot:
         return PositionCodec(self.index, encoding)
 
     @property
+    def indexed(self) -> bool:
+        """Are its lines indexed yet (the first position conversion of a revision does it)?"""
+        return bool(self._index)
+
+    @property
     def path(self) -> str:
         return uri_path(self.uri)
 

@@ -238,3 +238,20 @@ async def test_a_request_at_a_keystroke_lists_fix_all_without_linting_the_new_re
         change_document(client, URI, 3, "import os\n\nx = 123\n")
         assert [a.kind for a in await actions(client, URI, [], only=["source.fixAll"])] == ["source.fixAll.booster"]
         assert await lints() == before + 2  # the resolve above, and this revision's results
+
+
+async def test_actions_on_a_large_document_index_it_off_the_event_loop():
+    """A revision above LARGE_TEXT is indexed in a worker before its actions are listed; the
+    answer is the same as for a small one."""
+    from booster_lsp.lsp.code_actions import LARGE_TEXT
+
+    body = "".join(f"value_{n} = {n}\n" for n in range(LARGE_TEXT // 12))
+    text = "import os\n" + body
+    assert len(text) > LARGE_TEXT
+    async with session(resolving(), QUIET) as client:
+        uri = "file:///work/large.py"
+        open_document(client, uri, text)
+        [f401] = [d for d in await pull_diagnostics(client, uri) if d.code == "F401"]
+        change_document(client, uri, 2, text + "x = 1\n")  # a new revision, not indexed yet
+        listed = await actions(client, uri, [f401], only=["quickfix"])
+        assert [a.title for a in listed][:1] == ["Remove unused import: `os`"]
