@@ -48,7 +48,7 @@ def _read(path: str) -> tuple[DprintProject, Also]:
         if isinstance(value, dict):
             plugins[key] = {name: option for name, option in value.items() if name not in CLI_KEYS}
     excludes = _strings(data.get("excludes"))
-    includes = _strings(data.get("includes")) if "includes" in data else None
+    includes = _strings(data["includes"]) if isinstance(data.get("includes"), list) else None  # dprint refuses others
     return DprintProject({key: data[key] for key in GLOBAL_KEYS if key in data}, plugins, excludes, includes), tuple(also)
 
 

@@ -39,3 +39,13 @@ def test_broken_patterns_in_a_project_configuration_fail_no_request(tmp_path) ->
     (tmp_path / "dprint.json").write_text('{ "excludes": ["[!]", "{a,"], "includes": ["**/*.{ts", "[]"] }\n')
     assert not excluded_by_project(tmp_path / "mod.py", "format")
     assert excluded_by_project(tmp_path / "app.ts", "format")  # broken includes match nothing: the file is left alone
+
+
+def test_includes_that_are_not_a_list_are_not_taken_for_an_empty_one(tmp_path) -> None:
+    (tmp_path / "dprint.json").write_text('{ "includes": "src/**" }\n')  # dprint refuses this config
+    assert not excluded_by_project(tmp_path / "app.ts", "format")
+    (tmp_path / "dprint.json").write_text('{ "includes": [] }\n')  # as dprint: nothing is included
+    import os
+
+    os.utime(tmp_path / "dprint.json", ns=(5, 5))
+    assert excluded_by_project(tmp_path / "app.ts", "format")
