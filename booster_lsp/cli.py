@@ -49,6 +49,18 @@ def _fail(message: str) -> None:
     sys.exit(EXIT_ERROR)
 
 
+def _fixable_hint(diagnostics: list[dict[str, Any]], unsafe_fixes: bool) -> str | None:
+    """Ruff's line after the summary: how many problems ``--fix`` would fix, and how many
+    more ``--unsafe-fixes`` would."""
+    fixes = [d["fix"]["applicability"] for d in diagnostics if d.get("fix")]
+    fixable = sum(1 for applicability in fixes if unsafe_fixes or applicability == "safe")
+    hidden = len(fixes) - fixable
+    hint = f" ({hidden} hidden fix{'es' if hidden != 1 else ''} can be enabled with the `--unsafe-fixes` option)" if hidden else ""
+    if fixable:
+        return f"[*] {fixable} fixable with the `--fix` option{hint}."
+    return f"No fixes available{hint}." if hidden else None
+
+
 def _config(start: Path | None, overrides: dict[str, Any]) -> BoosterConfig:
     try:
         return load_config(start, {k: v for k, v in overrides.items() if v is not None})
@@ -309,6 +321,8 @@ def lint_command(paths: tuple[Path, ...], fix: bool, unsafe_fixes: bool, select:
             unchecked = f"{len(errors)} file{'s' if len(errors) != 1 else ''} could not be linted (above)."
             summary = f"{summary} {unchecked}" if remaining + fixed else f"No errors found; {unchecked}"
         stderr().print(summary if remaining + fixed or errors else "All checks passed!", markup=False)
+        if not fix and (hint := _fixable_hint([d for o in outcomes for d in o.diagnostics], unsafe_fixes)):
+            stderr().print(hint, markup=False, soft_wrap=True)
     if errors:
         sys.exit(EXIT_ERROR)
     if remaining:

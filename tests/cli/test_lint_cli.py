@@ -82,7 +82,8 @@ def test_a_file_that_could_not_be_linted_is_never_summed_up_as_all_checks_passed
     assert alone.stderr.splitlines()[-1] == "No errors found; 1 file could not be linted (above)."
     with_findings = run(str(project / "deep.py"), str(project / "a.py"))
     assert with_findings.exit_code == 2
-    assert with_findings.stderr.splitlines()[-1] == "Found 2 errors. 1 file could not be linted (above)."
+    assert with_findings.stderr.splitlines()[-2] == "Found 2 errors. 1 file could not be linted (above)."
+    assert with_findings.stderr.splitlines()[-1].startswith("[*] 1 fixable with the `--fix` option")
 
 
 def test_paths_without_a_lintable_file_warn_instead_of_passing(project):
@@ -97,3 +98,17 @@ def test_a_file_that_is_not_utf8_is_named_with_the_place_as_format_names_it(proj
     result = run(str(project / "latin.py"))
     assert result.exit_code == 2
     assert f"{project / 'latin.py'}: not UTF-8: invalid continuation byte at byte 8" in result.stderr
+
+
+def test_the_summary_says_what_fix_and_unsafe_fixes_would_fix_as_ruff_does(project):
+    """The line after the summary is Ruff's, word for word (checked against `ruff check`)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    (project / "b.py").write_text("import os\nimport sys\n\nif x == None:\n    pass\n")
+    ruff = Path(sys.executable).parent / "ruff"
+    for flags in (["--select", "F401,E711"], ["--select", "E711"], ["--select", "E711", "--unsafe-fixes"]):
+        ours = run(*flags, str(project / "b.py"))
+        theirs = subprocess.run([str(ruff), "check", "--no-cache", *flags, str(project / "b.py")], capture_output=True, text=True)
+        assert ours.stderr.splitlines()[-1] == theirs.stdout.splitlines()[-1], flags
