@@ -178,14 +178,27 @@ def test_the_projects_own_modules_are_first_party_as_ruff_finds_them_on_disk(tmp
     assert ours == theirs
 
 
-def test_per_file_ignores_match_as_in_ruff(tmp_path):
-    """Ruff's globs for per-file-ignores: `tests/**/*.py` takes a test directly in tests/,
-    `*` crosses `/`, `{a,b}`, a bare name matches the file's name anywhere, `!` where neither
-    matches; compared with `ruff check` on the same tree."""
+def booster_and_ruff_findings(project, files: list[str], code: str) -> tuple[list, list]:
+    """(file, code) of every finding of booster's lint and of `ruff check` run in ``project``,
+    where each of ``files`` holds ``code``."""
     import json
     import subprocess
     import sys
     from pathlib import Path
+
+    native = subprocess.run([str(Path(sys.executable).parent / "ruff"), "check", "--no-cache", "--output-format", "json",
+                             *files], cwd=project, capture_output=True, text=True)
+    theirs = sorted((Path(d["filename"]).relative_to(project).as_posix(), d["code"]) for d in json.loads(native.stdout))
+    booster = WASMBooster(BoosterConfig(cache_enabled=False), stats_path=None)
+    ours = sorted((name, d["code"]) for name in files
+                  for d in booster.transform_sync(code, "lint", "python", path=str(project / name), _llm=False).diagnostics)
+    return ours, theirs
+
+
+def test_per_file_ignores_match_as_in_ruff(tmp_path):
+    """Ruff's globs for per-file-ignores: `tests/**/*.py` takes a test directly in tests/,
+    `*` crosses `/`, `{a,b}`, a bare name matches the file's name anywhere, `!` where neither
+    matches; compared with `ruff check` on the same tree."""
 
     (tmp_path / "pyproject.toml").write_text(
         '[tool.ruff.lint]\nselect = ["F401", "F841", "E711", "E712"]\n\n[tool.ruff.lint.per-file-ignores]\n'
@@ -198,12 +211,7 @@ def test_per_file_ignores_match_as_in_ruff(tmp_path):
     for name in files:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(code)
-    native = subprocess.run([str(Path(sys.executable).parent / "ruff"), "check", "--no-cache", "--output-format", "json",
-                             *files], cwd=tmp_path, capture_output=True, text=True)
-    theirs = sorted((Path(d["filename"]).relative_to(tmp_path).as_posix(), d["code"]) for d in json.loads(native.stdout))
-    booster = WASMBooster(BoosterConfig(cache_enabled=False), stats_path=None)
-    ours = sorted((name, d["code"]) for name in files
-                  for d in booster.transform_sync(code, "lint", "python", path=str(tmp_path / name), _llm=False).diagnostics)
+    ours, theirs = booster_and_ruff_findings(tmp_path, files, code)
     assert ours == theirs
     assert ("tests/test_a.py", "F401") not in ours and ("src/core.py", "E712") in ours  # the two that fnmatch got wrong
 
@@ -211,10 +219,6 @@ def test_per_file_ignores_match_as_in_ruff(tmp_path):
 def test_per_file_ignores_of_an_extended_configuration_are_anchored_at_its_own_directory(tmp_path):
     """As Ruff: a base's `src/*.py` means <base dir>/src/*.py, not the extending project's src;
     the extending config's own table replaces the base's, extend-per-file-ignores are joined."""
-    import json
-    import subprocess
-    import sys
-    from pathlib import Path
 
     (tmp_path / "base.toml").write_text('[lint]\nselect = ["F401", "E711"]\n\n[lint.per-file-ignores]\n'
                                         '"src/*.py" = ["F401"]\n\n[lint.extend-per-file-ignores]\n"*_gen.py" = ["E711"]\n')
@@ -225,11 +229,6 @@ def test_per_file_ignores_of_an_extended_configuration_are_anchored_at_its_own_d
     files = ["src/a.py", "src/b_gen.py", "c.py"]
     for name in files:
         (project / name).write_text(code)
-    native = subprocess.run([str(Path(sys.executable).parent / "ruff"), "check", "--no-cache", "--output-format", "json",
-                             *files], cwd=project, capture_output=True, text=True)
-    theirs = sorted((Path(d["filename"]).relative_to(project).as_posix(), d["code"]) for d in json.loads(native.stdout))
-    booster = WASMBooster(BoosterConfig(cache_enabled=False), stats_path=None)
-    ours = sorted((name, d["code"]) for name in files
-                  for d in booster.transform_sync(code, "lint", "python", path=str(project / name), _llm=False).diagnostics)
+    ours, theirs = booster_and_ruff_findings(project, files, code)
     assert ours == theirs
     assert ("src/a.py", "F401") in ours and ("src/b_gen.py", "E711") not in ours
