@@ -38,6 +38,7 @@ RUFF_DEFAULT_EXCLUDE = (".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg
 #: A pattern of an ``exclude`` list and the directory of the configuration that set it (None:
 #: one of Ruff's defaults, which are not anchored).
 Pattern = tuple[str, "str | None"]
+_DEFAULT_PATTERNS: tuple[Pattern, ...] = tuple((name, None) for name in RUFF_DEFAULT_EXCLUDE)
 
 
 class _Patterns:
@@ -71,7 +72,7 @@ class RuffExcludes:
     directory as Ruff resolves them, and ``format.exclude`` / ``lint.exclude``."""
 
     project_root: str  # the directory of the nearest configuration
-    exclude: tuple[Pattern, ...] = tuple((name, None) for name in RUFF_DEFAULT_EXCLUDE)
+    exclude: tuple[Pattern, ...] = _DEFAULT_PATTERNS
     extend_exclude: tuple[Pattern, ...] = ()
     purpose_exclude: dict[str, tuple[Pattern, ...]] = field(default_factory=dict)  # "format" / "lint"
 
@@ -121,9 +122,7 @@ class RuffExcludes:
                 section = options.get(table)
                 if isinstance(section, dict) and (own := _anchored(section.get("exclude"), directory)) is not None:
                     purpose[table] = own
-        root = chain[-1][0]
-        return cls(root, exclude, extend, purpose) if exclude is not None else cls(root, extend_exclude=extend,
-                                                                                    purpose_exclude=purpose)
+        return cls(chain[-1][0], _DEFAULT_PATTERNS if exclude is None else exclude, extend, purpose)
 
 
 def _anchored(value: Any, directory: str) -> tuple[Pattern, ...] | None:
