@@ -92,11 +92,11 @@ class LintActions:
         data = action.data if isinstance(action.data, dict) else {}
         rule = data.get("rule")
         if isinstance(rule, str):  # one rule's problems: its fixes only, of the applicability listed
-            only_rule = {"fix": "unsafe" if data.get("fix") == "unsafe" else "safe", "lint": {"select": [rule]}}
+            fixing = {"fix": "unsafe" if data.get("fix") == "unsafe" else "safe", "lint": {"select": [rule]}}
         else:
-            only_rule = {"fix": "safe"}
+            fixing = {"fix": "safe"}
         work = functools.partial(ls.booster.transform_sync, snapshot.text, BoosterOperation.LINT, snapshot.language,
-                                 path=snapshot.path, _llm=False, **only_rule)
+                                 path=snapshot.path, _llm=False, **fixing)
         result = await ls.run_in_worker(work)
         if not result.success:
             ls.show_message(f"{action.title}: {result.error}", types.MessageType.Warning)
