@@ -10,7 +10,7 @@ the configuration's directory (``crates/dprint/src/utils/glob/glob_matcher.rs``)
 - ``includes``, when given, must match the file itself, the last matching line deciding
   (``!pattern`` drops it): ``src/**`` takes every file below ``src``, but ``src`` takes only a
   file named ``src``, and ``lib/`` nothing (checked against the dprint CLI:
-  tests/cli/test_format_cli.py).
+  tests/unit/test_dprint_globs.py).
 
 The globs themselves (``**/*.{ts,tsx,json}`` is how dprint's own ``init`` used to write
 ``includes``) are translated by core/globs.py.

@@ -369,6 +369,17 @@ def ruff_rules() -> dict[str, list[Any]]:
     return data["rules"]
 
 
+@lru_cache(maxsize=1)
+def _ruff_rule_summaries() -> dict[str, str]:
+    """Each rule's one-line summary (``ruff rule --all``: scripts/ruff_rule_summaries.py)."""
+    data = json.loads((Path(__file__).parent / "data" / "ruff_rule_summaries.json").read_text(encoding="utf-8"))
+    return data["summaries"]
+
+
+def ruff_rule_summary(code: str) -> str:
+    return _ruff_rule_summaries().get(code, "")
+
+
 def ruff_rule_url(code: str | None) -> str | None:
     entry = ruff_rules().get(code or "")
     return f"https://docs.astral.sh/ruff/rules/{entry[0]}/" if entry else None

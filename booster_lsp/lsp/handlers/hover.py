@@ -7,10 +7,7 @@ hold up the event loop."""
 
 from __future__ import annotations
 
-import json
 import re
-from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
@@ -59,7 +56,7 @@ def _hover(ls: BoosterLanguageServer, snapshot: DocumentSnapshot, position: type
 def describe(code: str, *, markdown: bool = True) -> str | None:
     """What a rule code means: Ruff's rules (name, summary, documentation link) and booster's
     own (name, description, link); None for a code neither knows."""
-    from booster_lsp.core.lint import ruff_rule_url, ruff_rules
+    from booster_lsp.core.lint import ruff_rule_summary, ruff_rule_url, ruff_rules
     from booster_lsp.core.syntax_lint import ALL_RULES
 
     own = ALL_RULES.get(code)
@@ -69,13 +66,7 @@ def describe(code: str, *, markdown: bool = True) -> str | None:
         entry = ruff_rules().get(code)
         if entry is None:
             return None
-        name, summary, url, origin = entry[0], _ruff_summaries().get(code, ""), ruff_rule_url(code), "Ruff"
+        name, summary, url, origin = entry[0], ruff_rule_summary(code), ruff_rule_url(code), "Ruff"
     if markdown:
         return f"**{code}** `{name}` ({origin})\n\n{summary}\n\n[Documentation]({url})"
     return f"{code} {name} ({origin})\n\n{summary}\n\n{url}"
-
-
-@lru_cache(maxsize=1)
-def _ruff_summaries() -> dict[str, str]:
-    path = Path(__file__).resolve().parents[2] / "core" / "data" / "ruff_rule_summaries.json"
-    return json.loads(path.read_text(encoding="utf-8"))["summaries"]
