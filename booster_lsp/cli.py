@@ -49,12 +49,13 @@ def _fail(message: str) -> None:
     sys.exit(EXIT_ERROR)
 
 
-def _fixable_hint(diagnostics: list[dict[str, Any]], unsafe_fixes: bool) -> str | None:
-    """Ruff's line after the summary: how many problems ``--fix`` would fix, and how many
-    more ``--unsafe-fixes`` would."""
+def _fixable_hint(diagnostics: list[dict[str, Any]], unsafe_fixes: bool | None) -> str | None:
+    """Ruff's line after the summary: how many of the problems left ``--fix`` would fix, and,
+    unless unsafe fixes are switched on or off (``unsafe_fixes`` None), how many more
+    ``--unsafe-fixes`` would."""
     fixes = [d["fix"]["applicability"] for d in diagnostics if d.get("fix")]
     fixable = sum(1 for applicability in fixes if unsafe_fixes or applicability == "safe")
-    hidden = len(fixes) - fixable
+    hidden = len(fixes) - fixable if unsafe_fixes is None else 0
     hint = f" ({hidden} hidden fix{'es' if hidden != 1 else ''} can be enabled with the `--unsafe-fixes` option)" if hidden else ""
     if fixable:
         return f"[*] {fixable} fixable with the `--fix` option{hint}."
@@ -262,17 +263,20 @@ def _report(outcomes: list[FileOutcome], *, check: bool, diff: bool, wrote: bool
 @main.command("lint")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--fix", is_flag=True, help="Apply safe fixes and write the files.")
-@click.option("--unsafe-fixes", is_flag=True, help="With --fix, also apply unsafe fixes.")
+@click.option("--unsafe-fixes/--no-unsafe-fixes", default=None,
+              help="With --fix, also apply unsafe fixes (default: the `unsafe-fixes` of the Ruff configuration "
+                   "of the working directory, as Ruff reads it).")
 @click.option("--select", help="Comma-separated rule codes or prefixes (replaces the configured selection).")
 @click.option("--extend-select", help="Comma-separated rule codes or prefixes to add.")
 @click.option("--ignore", help="Comma-separated rule codes or prefixes to ignore.")
 @click.option("--output-format", type=click.Choice(["text", "json", "github"]), default="text", show_default=True)
 @click.option("--no-cache", is_flag=True, help="Do not use the result cache.")
-def lint_command(paths: tuple[Path, ...], fix: bool, unsafe_fixes: bool, select: str | None, extend_select: str | None,
+def lint_command(paths: tuple[Path, ...], fix: bool, unsafe_fixes: bool | None, select: str | None, extend_select: str | None,
                  ignore: str | None, output_format: str, no_cache: bool) -> None:
     """Lint files and directories: Ruff (in WASM) for Python, booster's rules for JS/TS/Go/Rust.
     Exit 1 when diagnostics remain, 2 on errors."""
     from booster_lsp.core.lint import lint_file
+    from booster_lsp.core.ruff_config import find_unsafe_fixes
 
     lint: dict[str, Any] = {}
     if select:
@@ -285,6 +289,11 @@ def lint_command(paths: tuple[Path, ...], fix: bool, unsafe_fixes: bool, select:
     config = _config(paths[0], {"cache_enabled": False} if no_cache else {})
     booster = WASMBooster(config)
     booster.llm_by_default = False
+    if unsafe_fixes is None:
+        try:  # Ruff's top-level setting: the configuration of the working directory, for every file
+            unsafe_fixes = find_unsafe_fixes(Path.cwd())
+        except BoosterError as exc:
+            _fail(str(exc))
     mode = ("unsafe" if unsafe_fixes else "safe") if fix else None
     targets = [p for p in iter_source_files(list(paths), purpose="lint") if language_for_path(p) in _LINTED]
     if not targets:  # not "All checks passed!": nothing was checked
@@ -321,7 +330,7 @@ def lint_command(paths: tuple[Path, ...], fix: bool, unsafe_fixes: bool, select:
             unchecked = f"{len(errors)} file{'s' if len(errors) != 1 else ''} could not be linted (above)."
             summary = f"{summary} {unchecked}" if remaining + fixed else f"No errors found; {unchecked}"
         stderr().print(summary if remaining + fixed or errors else "All checks passed!", markup=False)
-        if not fix and (hint := _fixable_hint([d for o in outcomes for d in o.diagnostics], unsafe_fixes)):
+        if hint := _fixable_hint([d for o in outcomes for d in o.diagnostics], unsafe_fixes):
             stderr().print(hint, markup=False, soft_wrap=True)
     if errors:
         sys.exit(EXIT_ERROR)

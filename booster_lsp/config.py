@@ -103,7 +103,8 @@ class BoosterConfig(_Section):
     fix_on_format: bool = Field(
         False,
         description="Formatting a whole document in the language server also applies lint's safe fixes "
-        "(as `source.fixAll.booster`), for editors that format on save but run no code actions then (Helix).",
+        "(as `source.fixAll.booster`: unsafe ones too where the project's Ruff configuration sets "
+        "`unsafe-fixes = true`), for editors that format on save but run no code actions then (Helix).",
     )
     verify: bool | None = Field(
         None,

@@ -29,7 +29,7 @@ from typing import Any, Callable, Iterable
 from booster_lsp.config import BoosterConfig
 from booster_lsp.core.globs import anchored_regex, globset_regex
 from booster_lsp.core.providers import WasmModuleProvider
-from booster_lsp.core.ruff_config import PerFileIgnore, find_per_file_ignores, find_ruff_config
+from booster_lsp.core.ruff_config import PerFileIgnore, find_per_file_ignores, find_ruff_config, find_unsafe_fixes
 from booster_lsp.errors import TransformationError
 from booster_lsp.wasm.pool import InstancePool
 from booster_lsp.wasm.registry import ModuleRegistry, ModuleSpec
@@ -162,6 +162,19 @@ def apply_fixes(text: str, diagnostics: Iterable[LintDiagnostic], *, unsafe: boo
         count += 1
     out.append(data[last or 0:])
     return b"".join(out).decode("utf-8"), count
+
+
+def project_fix_mode(path: str | None, language: str | None) -> str:
+    """The fixes "fix all" applies to a document (the editor's ``source.fixAll``, fix on
+    format): the safe ones, and the unsafe ones too where the project's Ruff configuration,
+    the nearest to the document as ruff server reads it, sets ``unsafe-fixes = true``. A
+    configuration that cannot be read says nothing here; linting reports it."""
+    if language != "python" or path is None:
+        return SAFE
+    try:
+        return UNSAFE if find_unsafe_fixes(path) else SAFE
+    except TransformationError:
+        return SAFE
 
 
 def fix_until_stable(

@@ -238,6 +238,15 @@ def find_ruff_excludes(path: str | Path | None) -> RuffExcludes | None:
     return None if found is None else found[1].excludes
 
 
+def find_unsafe_fixes(path: str | Path | None) -> bool | None:
+    """The nearest Ruff configuration's ``unsafe-fixes`` (an ``extend``ed base's too): True or
+    False as set, None when it says nothing (Ruff's "hint": unsafe fixes are not applied, and
+    ``ruff check`` says how many ``--unsafe-fixes`` would add)."""
+    found = _nearest.find(path)
+    value = None if found is None else found[1].options.get("unsafe-fixes")
+    return value if isinstance(value, bool) else None
+
+
 def find_per_file_ignores(path: str | Path | None) -> tuple[PerFileIgnore, ...]:
     """The nearest Ruff configuration's ``per-file-ignores`` (with ``extend-per-file-ignores``),
     each entry with the directory it is anchored at."""

@@ -15,6 +15,7 @@ from functools import cached_property
 from lsprotocol import types
 
 from booster_lsp.core.booster import WASMBooster
+from booster_lsp.core.lint import project_fix_mode
 from booster_lsp.core.operations import BoosterOperation
 from booster_lsp.core.project_files import lookups_once
 from booster_lsp.errors import BoosterError
@@ -110,7 +111,7 @@ def _format_snapshot(
     text = snapshot.text
     if range_ is None and booster.config.fix_on_format and not (
             snapshot.file_path is not None and excluded_by_project(snapshot.file_path, "lint")):
-        text = _with_safe_fixes(booster, snapshot)
+        text = _with_fixes(booster, snapshot)
     try:
         provider = booster.format_provider(snapshot.language)
         byte_range = codec.byte_range(range_) if codec and range_ is not None and provider and provider.supports_range else None
@@ -136,13 +137,15 @@ def _format_snapshot(
     return FormatOutcome(json_line_edits(snapshot, encoding, edits))
 
 
-def _with_safe_fixes(booster: WASMBooster, snapshot: DocumentSnapshot) -> str:
-    """The document with lint's safe fixes applied until none is left (``fix_on_format``: what
-    ``source.fixAll.booster`` would apply), then formatted as usual, in one set of edits; the
-    document as it is where lint cannot run (a syntax error, which formatting then reports, or
-    a language without lint)."""
+def _with_fixes(booster: WASMBooster, snapshot: DocumentSnapshot) -> str:
+    """The document with lint's fixes applied until none is left (``fix_on_format``: what
+    ``source.fixAll.booster`` would apply, safe fixes unless the project's Ruff configuration
+    sets ``unsafe-fixes = true``), then formatted as usual, in one set of edits; the document
+    as it is where lint cannot run (a syntax error, which formatting then reports, or a
+    language without lint)."""
+    mode = project_fix_mode(snapshot.file_path, snapshot.language)
     fixed = booster.transform_sync(snapshot.text, BoosterOperation.LINT, snapshot.language, path=snapshot.file_path,
-                                   _llm=False, fix="safe")
+                                   _llm=False, fix=mode)
     if not fixed.success:
         log.debug("%s: fix_on_format: no fixes applied: %s", snapshot.path, fixed.error)
         return snapshot.text

@@ -112,3 +112,34 @@ def test_the_summary_says_what_fix_and_unsafe_fixes_would_fix_as_ruff_does(proje
         ours = run(*flags, str(project / "b.py"))
         theirs = subprocess.run([str(ruff), "check", "--no-cache", *flags, str(project / "b.py")], capture_output=True, text=True)
         assert ours.stderr.splitlines()[-1] == theirs.stdout.splitlines()[-1], flags
+
+
+@pytest.mark.parametrize("setting", [None, True, False])
+def test_unsafe_fixes_of_the_project_configuration_as_ruff_reads_it(project, monkeypatch, setting):
+    """Ruff's top-level `unsafe-fixes` (read from the working directory's configuration):
+    true applies the unsafe fixes with --fix and counts them as fixable, false hides the hint
+    about them; --unsafe-fixes / --no-unsafe-fixes override it. Every summary line and every
+    fixed file is compared with `ruff check`'s."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    ruff = Path(sys.executable).parent / "ruff"
+    code = "import os\nimport sys\n\nif x == None:\n    pass\n"
+    table = "" if setting is None else f"unsafe-fixes = {str(setting).lower()}\n"
+    (project / "pyproject.toml").write_text(f'[tool.ruff]\n{table}[tool.ruff.lint]\nselect = ["F401", "E711"]\n')
+    monkeypatch.chdir(project)
+    for flags in ([], ["--unsafe-fixes"], ["--no-unsafe-fixes"], ["--fix"], ["--fix", "--no-unsafe-fixes"]):
+        ours_dir, theirs_dir = project / "ours", project / "theirs"
+        for directory in (ours_dir, theirs_dir):
+            shutil.rmtree(directory, ignore_errors=True)
+            directory.mkdir()
+            (directory / "b.py").write_text(code)
+        ours = run(*flags, "ours/b.py")
+        theirs = subprocess.run([str(ruff), "check", "--no-cache", "--output-format", "concise", *flags, "theirs/b.py"],
+                                capture_output=True, text=True, cwd=project)
+        summary = [line for line in theirs.stdout.splitlines() if not line.startswith("theirs/")]
+        assert ours.stderr.splitlines() == summary, (setting, flags)
+        assert (ours_dir / "b.py").read_text() == (theirs_dir / "b.py").read_text(), (setting, flags)
+        assert ours.exit_code == theirs.returncode, (setting, flags)

@@ -256,6 +256,19 @@ async def test_fix_on_format_applies_the_safe_fixes_with_the_formatting(tmp_path
         assert apply_text_edits(python, await format_document(client, uri)) == "import os\n\nx = 1\n"
 
 
+async def test_fix_on_format_applies_unsafe_fixes_only_where_the_project_sets_unsafe_fixes(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.ruff]\nunsafe-fixes = true\n[tool.ruff.lint]\nselect = ["F401", "E711"]\n')
+    python = "import os\nif x  ==  None:\n    pass\n"
+    async with session(init_options={**QUIET, "fixOnFormat": True}) as client:
+        uri = (tmp_path / "mod.py").as_uri()
+        open_document(client, uri, python)
+        assert apply_text_edits(python, await format_document(client, uri)) == "if x is None:\n    pass\n"
+        (tmp_path / "pyproject.toml").write_text('[tool.ruff.lint]\nselect = ["F401", "E711"]\n')
+        client.text_document_did_save(types.DidSaveTextDocumentParams(
+            text_document=types.TextDocumentIdentifier((tmp_path / "pyproject.toml").as_uri())))
+        assert apply_text_edits(python, await format_document(client, uri)) == "if x == None:\n    pass\n"
+
+
 async def test_fix_on_format_is_answered_from_speculative_formatting(tmp_path):
     python = "import os\nx  =  1\n"
     async with session(init_options={"fixOnFormat": True, "speculativeIdleMs": 50}) as client:

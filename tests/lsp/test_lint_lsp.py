@@ -180,6 +180,26 @@ async def test_fix_all_applies_safe_fixes_only_in_resolve():
         assert await actions(client, "file:///work/clean.py", [], only=["source.fixAll.booster"]) == []
 
 
+async def test_fix_all_includes_unsafe_fixes_where_the_project_sets_unsafe_fixes(tmp_path):
+    """Ruff's `unsafe-fixes = true` (here in an `extend`ed base) makes fix all apply the unsafe
+    fixes too, as `source.fixAll.ruff` and `ruff check --fix` do; a file only an unsafe fix can
+    change is then offered fix all. Next door, without the setting, the same file is not."""
+    text = "import os\nif x == None:\n    pass\n"
+    (tmp_path / "base.toml").write_text("unsafe-fixes = true\n")
+    (tmp_path / "opted").mkdir()
+    (tmp_path / "opted" / "ruff.toml").write_text('extend = "../base.toml"\n[lint]\nselect = ["E711"]\n')
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "plain" / "ruff.toml").write_text('[lint]\nselect = ["E711"]\n')
+    async with session(resolving(), QUIET) as client:
+        opted, plain = (tmp_path / "opted" / "a.py").as_uri(), (tmp_path / "plain" / "a.py").as_uri()
+        open_document(client, opted, text)
+        open_document(client, plain, text)
+        [fix_all] = await actions(client, opted, [], only=["source.fixAll"])
+        resolved = await client.code_action_resolve_async(fix_all)
+        assert apply_text_edits(text, edits_of(resolved.edit, opted)) == "import os\nif x is None:\n    pass\n"
+        assert await actions(client, plain, [], only=["source.fixAll"]) == []
+
+
 async def test_stale_resolve_returns_no_edit_and_says_why():
     async with session(resolving(), QUIET) as client:
         open_document(client, URI, "import os\nimport sys\n")

@@ -1,7 +1,8 @@
 """Lint code actions: a quick fix per fixable diagnostic, "fix all problems of this rule in
 the file" where a rule has more than one fixable problem there (as ESLint's VS Code extension
 offers; asked of Ruff in astral-sh/ruff#15870), a suppression comment per diagnostic,
-``source.fixAll.booster`` (safe fixes only) and, for Python, ``source.organizeImports.booster``
+``source.fixAll.booster`` (safe fixes; unsafe ones too where the project's Ruff configuration
+sets ``unsafe-fixes = true``, as ``source.fixAll.ruff`` does) and, for Python, ``source.organizeImports.booster``
 (Ruff's import sorting, I001, whatever the rule selection: as ``source.organizeImports.ruff``).
 
 Quick fixes and suppressions are computed while listing: their edits come with the lint
@@ -26,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
+from booster_lsp.core.lint import SAFE, UNSAFE, project_fix_mode
 from booster_lsp.core.operations import BoosterOperation
 from booster_lsp.lsp.actions.edits import changed_document
 from booster_lsp.lsp.code_actions import ActionRequest, kind_matches
@@ -82,7 +84,7 @@ class LintActions:
                             rule_fixes[finding.code] = rule_fix
                     suppressions.append(self._suppression(ls, request.snapshot, result, diagnostic))
         actions = fixes + list(rule_fixes.values()) + suppressions
-        if request.wants(FIX_ALL) and any(r.fix and r.fix.get("applicability") == "safe" for r in results):
+        if request.wants(FIX_ALL) and self._fix_all_applies(request.snapshot, results):
             title = "Fix all auto-fixable problems (booster)"
             actions.append(types.CodeAction(title=title, kind=FIX_ALL, data=request.data(self.name, title=title)))
         return actions + organize
@@ -93,8 +95,8 @@ class LintActions:
         rule = data.get("rule")
         if isinstance(rule, str):  # one rule's problems: its fixes only, of the applicability listed
             fixing = {"fix": "unsafe" if data.get("fix") == "unsafe" else "safe", "lint": {"select": [rule]}}
-        else:
-            fixing = {"fix": "safe"}
+        else:  # the safe fixes, and the unsafe ones where the project's `unsafe-fixes = true` says so
+            fixing = {"fix": project_fix_mode(snapshot.file_path, snapshot.language)}
         work = functools.partial(ls.booster.transform_sync, snapshot.text, BoosterOperation.LINT, snapshot.language,
                                  path=snapshot.path, _llm=False, **fixing)
         result = await ls.run_in_worker(work)
@@ -105,6 +107,11 @@ class LintActions:
         return action
 
     # ------------------------------------------------------------------ listing
+    @staticmethod
+    def _fix_all_applies(snapshot: DocumentSnapshot, results: list[LintResult]) -> bool:
+        unsafe_too = project_fix_mode(snapshot.file_path, snapshot.language) == UNSAFE
+        return any(result.fix and (unsafe_too or result.fix.get("applicability") == SAFE) for result in results)
+
     def _rule_fix(self, request: ActionRequest, results: list[LintResult], code: str) -> types.CodeAction | None:
         """"Fix all <code> problems" where the file has more than one fixable problem of the rule."""
         fixable = [result for result in results if result.finding.code == code and result.fix]
