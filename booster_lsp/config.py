@@ -218,6 +218,27 @@ def environment_settings(environ: Mapping[str, str]) -> dict[str, Any]:
     return result
 
 
+#: The editor's settings section (workspace/configuration, didChangeConfiguration).
+SECTION = "booster"
+
+
+def settings_section(raw: Any) -> Mapping[str, Any] | None:
+    """The ``booster`` settings in the shapes editors send them:
+    ``{"booster": {...}}`` (VS Code, Neovim), ``{"globalSettings": {...}}`` (the VS Code
+    Python tools template), a list with one object per workspace folder, or the object itself."""
+    if raw is None:
+        return None
+    if isinstance(raw, list):
+        return settings_section(raw[0]) if raw else None
+    if not isinstance(raw, Mapping):
+        raise ConfigError("(settings)", f"expected an object, got {type(raw).__name__}", "editor")
+    if SECTION in raw:
+        return settings_section(raw[SECTION]) if raw[SECTION] is not None else None
+    if "globalSettings" in raw:
+        return settings_section(raw["globalSettings"])
+    return raw
+
+
 def load_config(
     start: Path | None = None,
     overrides: Mapping[str, Any] | None = None,

@@ -48,11 +48,19 @@ def serve(argv: list[str]) -> int:
     """The language server in this process."""
     from booster_lsp.lsp.arguments import build_parser
 
-    build_parser().parse_args(argv)  # --help, --version, a bad argument: answered (and exits) before the imports
+    args = build_parser().parse_args(argv)  # --help, --version, a bad argument: answered (and exits) before the imports
     booster = start_booster()
+    handover = None
+    # over stdio, the prelude answers the first messages while the server is imported; a fork
+    # server's child has imported it already (lsp/fork_server.py) and needs none
+    if not (args.tcp or args.no_prelude) and "lsprotocol.types" not in sys.modules:
+        from booster_lsp.lsp.prelude import run_prelude
+        from booster_lsp.lsp.transport import LockedWriter
+
+        handover = run_prelude(booster, sys.stdin.fileno(), LockedWriter(sys.stdout.buffer))
     from booster_lsp.lsp.server import main as serve_lsp
 
-    return serve_lsp(argv, booster)
+    return serve_lsp(argv, booster, handover)
 
 
 def start_booster() -> WASMBooster:
@@ -62,8 +70,9 @@ def start_booster() -> WASMBooster:
 
     from booster_lsp import BoosterConfig, WASMBooster
 
-    booster = WASMBooster(BoosterConfig(), stats_path=True)
-    booster.runtime.compile_in_background = True  # a long-lived process: see WasmRuntime
+    from booster_lsp.lsp.startup import configure_for_server
+
+    booster = configure_for_server(WASMBooster(BoosterConfig(), stats_path=True))
     threading.Thread(target=_load, args=(booster,), name="booster-early-load", daemon=True).start()
     return booster
 

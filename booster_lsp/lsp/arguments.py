@@ -22,6 +22,11 @@ def build_parser() -> argparse.ArgumentParser:
         "by the first such launch (every later start ~0.15 s instead of ~0.85 s; see docs/lsp.md)",
     )
     parser.add_argument(
+        "--no-prelude", action="store_true",
+        help="answer nothing before the LSP library is imported (by default, over stdio, initialize and the "
+        "first formatting requests are answered while it is imported; see docs/lsp.md)",
+    )
+    parser.add_argument(
         "--stop-fork-server", action="store_true",
         help="stop the fork server of this installation (running sessions go on) and exit",
     )

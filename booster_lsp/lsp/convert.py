@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import json
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
 from booster_lsp.lsp.capabilities import DIAGNOSTIC_SOURCE
-from booster_lsp.text.edits import TextEdit
-from booster_lsp.text.positions import PositionCodec, Range
+from booster_lsp.text.edits import TextEdit, keep_line_endings, minimal_edits
+from booster_lsp.text.positions import PositionCodec, PositionEncoding, Range
 
 if TYPE_CHECKING:
     from booster_lsp.lsp.diagnostics import Finding
+    from booster_lsp.lsp.document_store import DocumentSnapshot
 
 SEVERITY = {
     "error": types.DiagnosticSeverity.Error,
@@ -59,25 +61,22 @@ def content_changes(changes: list[types.TextDocumentContentChangeEvent]) -> list
     return result
 
 
-def json_content_changes(changes: list[dict[str, Any]]) -> list[tuple[Range | None, str]]:
-    """``content_changes`` of the message's JSON itself (the stdin reader thread's lane for
-    didChange: no lsprotocol objects). Raises KeyError / TypeError / ValueError for a
-    malformed change, before anything is applied."""
-    result: list[tuple[Range | None, str]] = []
-    for change in changes:
-        text = change["text"]
-        if not isinstance(text, str):
-            raise TypeError("text is not a string")
-        range_ = change.get("range")
-        if range_ is None:
-            result.append((None, text))
-            continue
-        start, end = range_["start"], range_["end"]
-        positions = (start["line"], start["character"], end["line"], end["character"])
-        if not all(type(value) is int for value in positions):
-            raise TypeError("positions are not integers")
-        result.append((((positions[0], positions[1]), (positions[2], positions[3])), text))
-    return result
+def document_edits(snapshot: DocumentSnapshot, new_text: str, encoding: PositionEncoding) -> list[types.TextEdit]:
+    """LSP edits turning the snapshot's text into ``new_text`` (a refactoring's or a fix's
+    result): minimal, narrowed to the changed words, the document's line endings kept."""
+    new_text = keep_line_endings(snapshot.text, new_text)
+    return lsp_text_edits(snapshot.codec(encoding), minimal_edits(snapshot.text, new_text, fine=True))
+
+
+def text_edits_of(result_json: str) -> list[types.TextEdit]:
+    """A formatting's edits (``FormatOutcome.result_json``) as lsprotocol objects."""
+    return [
+        types.TextEdit(
+            range=types.Range(types.Position(**edit["range"]["start"]), types.Position(**edit["range"]["end"])),
+            new_text=edit["newText"],
+        )
+        for edit in json.loads(result_json)
+    ]
 
 
 def workspace_edit(

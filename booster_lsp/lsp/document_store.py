@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import threading
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 from booster_lsp.core.operations import LANGUAGE_BY_EXTENSION, language_for_path, normalize_language
@@ -32,6 +33,27 @@ def document_language(language_id: str | None, uri: str) -> str | None:
         if language in KNOWN_LANGUAGES:
             return language
     return language_for_path(uri_path(uri))
+
+
+def json_content_changes(changes: list[dict[str, Any]]) -> list[tuple[Range | None, str]]:
+    """``content_changes`` of a didChange message's JSON itself, no lsprotocol objects (the
+    stdin reader thread's lane for didChange, the prelude). Raises KeyError / TypeError /
+    ValueError for a malformed change, before anything is applied."""
+    result: list[tuple[Range | None, str]] = []
+    for change in changes:
+        text = change["text"]
+        if not isinstance(text, str):
+            raise TypeError("text is not a string")
+        range_ = change.get("range")
+        if range_ is None:
+            result.append((None, text))
+            continue
+        start, end = range_["start"], range_["end"]
+        positions = (start["line"], start["character"], end["line"], end["character"])
+        if not all(type(value) is int for value in positions):
+            raise TypeError("positions are not integers")
+        result.append((((positions[0], positions[1]), (positions[2], positions[3])), text))
+    return result
 
 
 @dataclass(frozen=True, eq=False)

@@ -54,7 +54,7 @@ HANDOVER_TIMEOUT_S = 5.0
 #: sends it at once), so one hung peer does not hold up the launchers queued behind it.
 REQUEST_TIMEOUT_S = 1.0
 _MAX_MESSAGE = 1 << 24
-#: booster_lsp's directory: part of the socket's name, and the sources code_stamp watches
+#: booster_lsp's directory: part of the socket's name
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -219,23 +219,6 @@ def stop() -> str:
 
 
 # ---------------------------------------------------------------------------- fork server
-def code_stamp() -> list[tuple[str, int]]:
-    """What a change on disk of the imported code shows up in: the modification times of
-    booster_lsp's sources and of the directories the other packages are installed in."""
-    stamp = []
-    for directory, dirs, files in os.walk(_PACKAGE_DIR):
-        dirs[:] = [name for name in dirs if name != "__pycache__"]
-        for name in files:
-            if name.endswith(".py"):
-                stamp.append((os.path.join(directory, name), os.stat(os.path.join(directory, name)).st_mtime_ns))
-    for name in ("pygls", "lsprotocol", "pydantic", "wasmtime", "cattrs", "attr"):
-        module = sys.modules.get(name)
-        if module is not None and module.__file__:
-            site = os.path.dirname(os.path.dirname(module.__file__))
-            stamp.append((site, os.stat(site).st_mtime_ns))
-    return sorted(stamp)
-
-
 def run_fork_server(path: str) -> int:
     """The fork server: fork a language server per request; return when idle for
     ``BOOSTER_LSP_FORK_SERVER_IDLE_S`` seconds or when its code is stale."""
@@ -243,6 +226,8 @@ def run_fork_server(path: str) -> int:
     import signal
     import socket
     import time
+
+    from booster_lsp.lsp.code_stamp import code_stamp
 
     _private_dir(path)
     lock = os.open(_beside(path, ".lock"), os.O_RDWR | os.O_CREAT, 0o600)

@@ -6,13 +6,9 @@ formatting. Runs in a worker thread; never raises for bad input.
 
 from __future__ import annotations
 
-import json
 import logging
 from json.encoder import encode_basestring_ascii as encode_json_string
 from dataclasses import dataclass
-from functools import cached_property
-
-from lsprotocol import types
 
 from booster_lsp.core.booster import WASMBooster
 from booster_lsp.core.lint import project_fix_mode
@@ -20,9 +16,8 @@ from booster_lsp.core.operations import BoosterOperation
 from booster_lsp.core.project_files import lookups_once
 from booster_lsp.errors import BoosterError
 from booster_lsp.files import excluded_by_project
-from booster_lsp.lsp.convert import lsp_text_edits
 from booster_lsp.lsp.document_store import DocumentSnapshot
-from booster_lsp.text.edits import LineEdit, keep_line_endings, line_edits, minimal_edits
+from booster_lsp.text.edits import LineEdit, keep_line_endings, line_edits
 from booster_lsp.text.line_index import split_lines
 from booster_lsp.text.positions import PositionEncoding, Range
 
@@ -35,8 +30,8 @@ class FormatOutcome:
     response (``result_json``): the formatting handlers and speculative formatting send it
     as it is. Building lsprotocol ``TextEdit`` objects and having cattrs unstructure them
     cost ~0.25 ms per 50 edits, dicts and ``json.dumps`` ~0.15 ms, formatting the JSON text
-    directly (``json_line_edits``) ~0.04 ms; ``edits`` builds the objects only for callers
-    that need them (``booster.formatDocument``)."""
+    directly (``json_line_edits``) ~0.04 ms; ``convert.text_edits_of`` builds the objects
+    for the callers that need them (``booster.formatDocument``)."""
 
     result_json: str | None  # None: the document could not be formatted
     message: str | None = None  # why not, for the user
@@ -45,20 +40,6 @@ class FormatOutcome:
     @property
     def ok(self) -> bool:
         return self.result_json is not None
-
-    @cached_property
-    def edits(self) -> list[types.TextEdit] | None:
-        if self.result_json is None:
-            return None
-        return [
-            types.TextEdit(
-                range=types.Range(
-                    types.Position(**edit["range"]["start"]), types.Position(**edit["range"]["end"])
-                ),
-                new_text=edit["newText"],
-            )
-            for edit in json.loads(self.result_json)
-        ]
 
 
 class JsonResult(str):
@@ -150,10 +131,3 @@ def _with_fixes(booster: WASMBooster, snapshot: DocumentSnapshot) -> str:
         log.debug("%s: fix_on_format: no fixes applied: %s", snapshot.path, fixed.error)
         return snapshot.text
     return fixed.transformed_code
-
-
-def document_edits(snapshot: DocumentSnapshot, new_text: str, encoding: PositionEncoding) -> list[types.TextEdit]:
-    """LSP edits turning the snapshot's text into ``new_text`` (a refactoring's or a fix's
-    result): minimal, narrowed to the changed words, the document's line endings kept."""
-    new_text = keep_line_endings(snapshot.text, new_text)
-    return lsp_text_edits(snapshot.codec(encoding), minimal_edits(snapshot.text, new_text, fine=True))

@@ -23,7 +23,7 @@ with imports_without_gc():
     from pathlib import Path
     from typing import Any, BinaryIO, Callable, TypeVar
 
-    from booster_lsp.lsp.startup import cache_cattrs_code, converter_factory, import_lsprotocol_types
+    from booster_lsp.lsp.startup import cache_cattrs_code, configure_for_server, converter_factory, import_lsprotocol_types
 
     import_lsprotocol_types()  # before anything imports lsprotocol: attrs' code from the cache
     from lsprotocol import types
@@ -40,14 +40,15 @@ with imports_without_gc():
     from booster_lsp.core.booster import WASMBooster
     from booster_lsp.lsp import capabilities
     from booster_lsp.lsp.capabilities import ClientFeatures
-    from booster_lsp.lsp.convert import json_content_changes
     from booster_lsp.lsp import code_actions
     from booster_lsp.lsp.actions.lint import LintActions
     from booster_lsp.lsp.actions.refactor import RefactorActions
     from booster_lsp.lsp.arguments import build_parser
     from booster_lsp.lsp.diagnostics import DiagnosticsEngine, FormatErrorSource, LintSource, SyntaxModuleSource
-    from booster_lsp.lsp.document_store import DocumentSnapshot, DocumentStore
+    from booster_lsp.lsp.document_store import DocumentSnapshot, DocumentStore, json_content_changes
     from booster_lsp.lsp.format_engine import FormatOutcome, JsonResult, format_snapshot
+    from booster_lsp.lsp import initialize_cache
+    from booster_lsp.lsp.prelude import REPLAYED_INITIALIZE_ID, Handover
     from booster_lsp.lsp.handlers import commands, diagnostics, documents, formatting, hover, llm_actions, settings
     from booster_lsp.lsp.log_forwarding import ClientLogHandler, configure_logging, set_level
     from booster_lsp.lsp.settings import SettingsManager
@@ -136,6 +137,8 @@ class BoosterProtocol(LanguageServerProtocol):
         #: (BoosterLanguageServer._format_directly): id -> its work. Whoever pops an id
         #: answers that request: the worker when done, or a $/cancelRequest before that.
         self.direct_requests: dict[Any, Future[FormatOutcome]] = {}
+        #: the client's capabilities as it sent them in initialize (the initialize cache's key)
+        self.initialize_capabilities: Any = None
 
     def _handle_cancel_notification(self, msg_id):
         future = self.direct_requests.pop(msg_id, None)
@@ -146,6 +149,9 @@ class BoosterProtocol(LanguageServerProtocol):
         self.send_error_json(msg_id, -32800, f'Request with id "{msg_id}" is canceled')
 
     def structure_message(self, data):
+        if data.get("method") == types.INITIALIZE:
+            params = data.get("params")
+            self.initialize_capabilities = params.get("capabilities") if isinstance(params, dict) else None
         # pygls turns a request whose params do not fit their type (a negative line, a missing
         # field) into an exception and shows "Error in server: Invalid Params", but never
         # answers the request: the client waits for ever. It gets its error response here.
@@ -220,7 +226,16 @@ class BoosterProtocol(LanguageServerProtocol):
         self._server.initialize(params)
         result = yield from super().lsp_initialize(params)
         result.capabilities.position_encoding = self._server.features.position_encoding.value
+        self._server.keep_initialize_result(self.initialize_capabilities, self._converter.unstructure(result))
         return result
+
+    def _send_response(self, msg_id, result=None, error=None):
+        if msg_id == REPLAYED_INITIALIZE_ID:  # the prelude has answered this initialize (lsp/prelude.py)
+            self._result_types.pop(msg_id, None)
+            if error is not None:
+                log.error("the replayed initialize failed: %s", error)
+            return
+        super()._send_response(msg_id, result, error)
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):
@@ -238,12 +253,7 @@ class BoosterProtocol(LanguageServerProtocol):
 class BoosterLanguageServer(LanguageServer):
     def __init__(self, booster: WASMBooster | None = None, *, log_level: str | None = None) -> None:
         super().__init__("booster-lsp", __version__, protocol_cls=BoosterProtocol, converter_factory=converter_factory)
-        self.booster = booster or WASMBooster(BoosterConfig(), stats_path=True)
-        self.booster.llm_by_default = False  # the LLM runs only in LLM code actions (codeAction/resolve)
-        self.booster.runtime.compile_in_background = True  # a long-lived process: see WasmRuntime
-        # verify re-parses every formatted document: +2 ms (+140 %) on a 300-line file, over the
-        # 20 % the hardening issue allows on the request path; `verify: true` turns it on.
-        self.booster.verify_by_default = False
+        self.booster = configure_for_server(booster or WASMBooster(BoosterConfig(), stats_path=True))
         self.features = ClientFeatures()
         self.documents = DocumentStore()
         self.executor = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="booster-worker")
@@ -255,6 +265,7 @@ class BoosterLanguageServer(LanguageServer):
             self, [self.syntax_source, FormatErrorSource(self.booster, skip=self.syntax_source), self.lint]
         )
         self.fixed_log_level = log_level  # --log-level wins over settings
+        self.handover: Handover | None = None  # what the prelude answered (start_io)
         self.log_handler = ClientLogHandler(self)
         logging.getLogger("booster_lsp").addHandler(self.log_handler)
         for route in ROUTES:
@@ -273,20 +284,31 @@ class BoosterLanguageServer(LanguageServer):
         languages = [language for language in ("python",) if self.booster.registry.for_language(language, "format")]
         self.executor.submit(self._warm_up, languages)
 
+    def keep_initialize_result(self, capabilities: Any, result: Any) -> None:
+        """Keep the initialize result for the next start's prelude (in a worker: the key
+        walks the installed code); on a start the prelude answered, check its answer."""
+        answered = self.handover.initialize_result if self.handover is not None else None
+        self.executor.submit(initialize_cache.remember, capabilities, json.dumps(result), answered)
+
     def _warm_up(self, languages: list[str]) -> None:
         try:
             self.booster.warm_up(languages)
         except Exception as error:  # noqa: BLE001 - reported when a request needs the module
             log.warning("warm-up failed: %s", error)
 
-    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
-        """stdio with a whole-message reader thread (see lsp/transport.py)."""
+    def start_io(
+        self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None, handover: Handover | None = None
+    ) -> None:
+        """stdio with a whole-message reader thread (see lsp/transport.py); after a prelude
+        (lsp/prelude.py), reading first what it hands over."""
+        self.handover = handover
         self._stop_event = threading.Event()
         self.protocol.set_writer(LockedWriter(stdout or sys.stdout.buffer))
 
         async def serve() -> None:
             self.event_loop = asyncio.get_running_loop()  # for the fast lane's hand-backs
-            reader = ThreadedStdinReader(stdin or sys.stdin.buffer, self.event_loop, self._fast_lane)
+            unread = handover.unread if handover is not None else b""
+            reader = ThreadedStdinReader(stdin or sys.stdin.buffer, self.event_loop, self._fast_lane, unread)
             await run_async(self._stop_event, reader, self.protocol, log, self.report_server_error)
 
         try:
@@ -439,15 +461,17 @@ class BoosterLanguageServer(LanguageServer):
         set_level(self.fixed_log_level or level)
 
 
-def main(argv: list[str] | None = None, booster: WASMBooster | None = None) -> int:
+def main(argv: list[str] | None = None, booster: WASMBooster | None = None, handover: Handover | None = None) -> int:
     args = build_parser().parse_args(argv)  # exits on --help, --version and bad arguments
     configure_logging(args.log_level or "info")
+    if handover is not None:
+        log.debug(handover.summary())
     cache_cattrs_code()
     server = BoosterLanguageServer(booster, log_level=args.log_level)
     if args.tcp:
         server.start_tcp(args.host, args.port)
     else:
-        server.start_io()
+        server.start_io(handover=handover)
     return 0
 
 

@@ -11,38 +11,18 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pydantic.alias_generators import to_camel, to_snake
 
-from booster_lsp.config import BoosterConfig, load_config
+from booster_lsp.config import SECTION, BoosterConfig, load_config, settings_section
 from booster_lsp.errors import ConfigError
 
 if TYPE_CHECKING:
     from booster_lsp.lsp.server import BoosterLanguageServer
 
 log = logging.getLogger(__name__)
-SECTION = "booster"
-
-
-def settings_section(raw: Any) -> Mapping[str, Any] | None:
-    """The ``booster`` settings in the shapes editors send them:
-    ``{"booster": {...}}`` (VS Code, Neovim), ``{"globalSettings": {...}}`` (the VS Code
-    Python tools template), a list with one object per workspace folder, or the object itself."""
-    if raw is None:
-        return None
-    if isinstance(raw, list):
-        return settings_section(raw[0]) if raw else None
-    if not isinstance(raw, Mapping):
-        raise ConfigError("(settings)", f"expected an object, got {type(raw).__name__}", "editor")
-    if SECTION in raw:
-        return settings_section(raw[SECTION]) if raw[SECTION] is not None else None
-    if "globalSettings" in raw:
-        return settings_section(raw["globalSettings"])
-    return raw
-
-
 class SettingsManager:
     def __init__(self, server: BoosterLanguageServer) -> None:
         self.server = server

@@ -17,10 +17,12 @@ server fed by a reader thread in ~0.45 ms (two wake-ups and the loop's own round
 
 from __future__ import annotations
 
-import asyncio
 import os
 import threading
-from typing import BinaryIO, Callable
+from typing import TYPE_CHECKING, BinaryIO, Callable
+
+if TYPE_CHECKING:
+    import asyncio
 
 
 #: Messages read ahead of the event loop. Beyond this the reader stops reading, the pipe
@@ -83,8 +85,13 @@ class ThreadedStdinReader:
     """Implements pygls' AsyncReader (``readline`` / ``readexactly``) from a queue of the
     header lines and bodies a thread has read."""
 
-    def __init__(self, stdin: BinaryIO, loop: asyncio.AbstractEventLoop, fast_lane: FastLane | None = None) -> None:
+    def __init__(self, stdin: BinaryIO, loop: asyncio.AbstractEventLoop, fast_lane: FastLane | None = None,
+                 unread: bytes = b"") -> None:
+        import asyncio  # here: the prelude (lsp/prelude.py) writes with this module before asyncio is needed
+
         self.stdin = stdin
+        #: input read before this reader started (the prelude's hand-over), parsed first
+        self.unread = unread
         self.loop = loop
         self.items: asyncio.Queue[bytes] = asyncio.Queue()
         self._slots = threading.Semaphore(MAX_PENDING_MESSAGES)
@@ -105,7 +112,7 @@ class ThreadedStdinReader:
         # os.read on the file descriptor: no BufferedReader lock is held while blocked, so
         # interpreter shutdown never waits on (or trips over) this daemon thread.
         fd = self.stdin.fileno()
-        buffer = bytearray()
+        buffer = bytearray(self.unread)
         try:
             while True:
                 self._slots.acquire()  # released when the loop takes the message's body

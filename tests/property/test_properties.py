@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 
 from booster_lsp import BoosterConfig, WASMBooster
 from booster_lsp.lsp.document_store import DocumentSnapshot
-from booster_lsp.lsp.format_engine import document_edits, format_snapshot
+from booster_lsp.lsp.convert import document_edits, text_edits_of
+from booster_lsp.lsp.format_engine import format_snapshot
 from booster_lsp.text.edits import keep_line_endings
 from booster_lsp.text.positions import PositionEncoding
 
@@ -134,8 +135,8 @@ def test_format_never_raises_is_idempotent_and_its_lsp_edits_give_the_result(boo
     snapshot = DocumentSnapshot(f"file:///p/x.{EXTENSIONS[language]}", language, 1, code)
     for encoding in (PositionEncoding.UTF16, PositionEncoding.UTF8):
         outcome = format_snapshot(booster, snapshot, encoding)
-        assert outcome.edits is not None, outcome.message
-        applied = _apply(code, outcome.edits, encoding.value)
+        assert outcome.result_json is not None, outcome.message
+        applied = _apply(code, text_edits_of(outcome.result_json), encoding.value)
         assert applied == keep_line_endings(code, result.transformed_code)
 
 

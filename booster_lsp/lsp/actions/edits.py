@@ -6,9 +6,8 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from booster_lsp.lsp.convert import workspace_edit
+from booster_lsp.lsp.convert import document_edits, workspace_edit
 from booster_lsp.lsp.document_store import DocumentSnapshot
-from booster_lsp.lsp.format_engine import document_edits
 
 if TYPE_CHECKING:
     from booster_lsp.lsp.server import BoosterLanguageServer

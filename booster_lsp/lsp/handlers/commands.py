@@ -7,6 +7,7 @@ from typing import Any
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams  # an error response, no traceback
 
+from booster_lsp.lsp.convert import text_edits_of
 from booster_lsp.lsp.format_engine import format_snapshot
 
 # pygls resolves the annotations of command handlers at run time (to convert arguments), so
@@ -33,12 +34,13 @@ async def format_document(ls: Server, *args: Any) -> dict[str, Any]:
     if snapshot is None:
         raise JsonRpcInvalidParams(f"booster.formatDocument: {uri!r} is not an open document")
     outcome = await ls.run_in_worker(format_snapshot, ls.booster, snapshot, ls.features.position_encoding)
-    if outcome.edits is None:
+    if outcome.result_json is None:
         ls.show_message(outcome.message or "cannot format", types.MessageType.Warning)
         return {"applied": False, "edits": 0, "message": outcome.message}
-    if not outcome.edits or not ls.documents.is_current(snapshot):
+    edits = text_edits_of(outcome.result_json)
+    if not edits or not ls.documents.is_current(snapshot):
         return {"applied": False, "edits": 0}
     identifier = types.OptionalVersionedTextDocumentIdentifier(uri=snapshot.uri, version=snapshot.version)
-    edit = types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(text_document=identifier, edits=outcome.edits)])
+    edit = types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(text_document=identifier, edits=edits)])
     response = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label="Format document"))
-    return {"applied": bool(response and response.applied), "edits": len(outcome.edits)}
+    return {"applied": bool(response and response.applied), "edits": len(edits)}

@@ -16,9 +16,8 @@ from pygls.exceptions import JsonRpcException
 from booster_lsp.core.refactor.handlers import LANGUAGES
 from booster_lsp.core.refactor.workspace_rename import SourceDocument, prepare, rename_in_documents
 from booster_lsp.errors import BoosterError, TransformationError
-from booster_lsp.lsp.convert import lsp_range, workspace_edit
+from booster_lsp.lsp.convert import document_edits, lsp_range, workspace_edit
 from booster_lsp.lsp.document_store import DocumentSnapshot
-from booster_lsp.lsp.format_engine import document_edits
 
 if TYPE_CHECKING:
     from booster_lsp.lsp.server import BoosterLanguageServer

@@ -1,0 +1,273 @@
+"""The prelude: a session's first messages answered before pygls is imported.
+
+On a plain start (no ``--fork-server``), importing pygls and lsprotocol (~570 attrs classes)
+is about half of the time to the first formatting response, and formatting needs none of
+it: the core is imported by then, and Ruff's module is loading in a thread
+(lsp/__main__.py). So, over stdio, ``serve`` first reads the client's messages itself:
+
+- ``initialize`` is answered with the result the server gave a client with exactly these
+  capabilities before (lsp/initialize_cache.py), the settings of the workspace and the
+  ``initializationOptions`` applied as the server applies them. Nothing kept, or settings
+  the server would have to complain about: the prelude stops there and the server starts
+  as it always did (and keeps its result for the next start);
+- ``initialized``, ``didOpen``, ``didChange`` and ``didClose`` are applied to a document
+  store of its own;
+- ``textDocument/formatting`` of an open document is formatted and answered as the server's
+  fast lane does it (format_engine.format_snapshot; when it cannot be formatted, no edits
+  and a ``window/showMessage`` saying why, as handlers/formatting.py answers);
+- anything else (another request, a message it cannot read), or no message for
+  ``IDLE_S``: it hands over.
+
+Handing over: the server is imported and reads the messages the prelude read first, framed
+again in front of the input it has not read, as if they had just arrived: the ``initialize``
+under an id (``REPLAYED_INITIALIZE_ID``) whose response is not sent (BoosterProtocol), and
+every message but the formatting requests the prelude answered. The server then holds the
+session's state as if it had read every message itself, and it answers everything the
+prelude did not.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import select
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from booster_lsp.config import BoosterConfig, load_config, settings_section
+from booster_lsp.errors import ConfigError
+from booster_lsp.lsp import initialize_cache
+from booster_lsp.lsp.document_store import DocumentStore, json_content_changes, uri_path
+from booster_lsp.lsp.format_engine import format_snapshot
+from booster_lsp.lsp.transport import LockedWriter, frame
+from booster_lsp.text.positions import PositionEncoding
+
+if TYPE_CHECKING:
+    from booster_lsp import WASMBooster
+
+log = logging.getLogger(__name__)
+
+#: How long the prelude waits for a next message before it hands over. A client sends
+#: ``initialized`` and its first ``didOpen`` right after the initialize response; a pause
+#: means nothing more is coming soon, and the server is better off importing meanwhile.
+IDLE_S = 0.05
+#: How long it waits for ``initialize``, which a client sends as soon as it has started the
+#: server (usually it is there before the prelude starts).
+INITIALIZE_WAIT_S = 1.0
+#: The id of the replayed ``initialize``: the client has its answer already.
+REPLAYED_INITIALIZE_ID = "booster-prelude-initialize"
+_DOCUMENT_NOTIFICATIONS = ("initialized", "textDocument/didOpen", "textDocument/didChange", "textDocument/didClose")
+KEPT, ANSWERED, STOP = "kept", "answered", "stop"
+
+
+@dataclass
+class Handover:
+    """What the server starts from: ``unread``, the input it reads first (the messages the
+    prelude read and did not answer, framed again, then what it read and did not parse);
+    with ``initialize_result``, the kept result the prelude answered ``initialize`` with."""
+
+    unread: bytes = b""
+    initialize_result: str | None = None
+    why_not: str = "no initialize message"  # why initialize was left to the server
+    answered: int = 0  # formatting requests the prelude answered
+    elapsed_ms: float = 0.0
+
+    def summary(self) -> str:
+        if self.initialize_result is None:
+            return f"prelude: initialize left to the server ({self.why_not})"
+        return (f"prelude: initialize answered from the kept result, {self.answered} formatting "
+                f"request{'s' if self.answered != 1 else ''} answered, handed over after {self.elapsed_ms:.0f} ms")
+
+
+def run_prelude(booster: WASMBooster, stdin_fd: int, writer: LockedWriter) -> Handover:
+    return Prelude(booster, stdin_fd, writer).run()
+
+
+class Prelude:
+    def __init__(self, booster: WASMBooster, stdin_fd: int, writer: LockedWriter) -> None:
+        self.booster = booster
+        self.fd = stdin_fd
+        self.writer = writer
+        self.buffer = bytearray()
+        self.replay: list[bytes] = []
+        self.documents = DocumentStore()
+        self.encoding = PositionEncoding.UTF16
+        self.at_end = False
+
+    def run(self) -> Handover:
+        started = time.perf_counter()
+        handover = Handover()
+        try:
+            body = self._next_message(INITIALIZE_WAIT_S)
+            answered = body is not None and self._initialize(body, handover) == ANSWERED
+            while answered and (body := self._next_message()) is not None:
+                try:
+                    outcome = self._handle(body)
+                except Exception:  # noqa: BLE001 - the server reads the message and reports it
+                    log.exception("prelude: a message it could not handle; handing over")
+                    outcome = STOP
+                if outcome == ANSWERED:
+                    handover.answered += 1
+                    continue
+                self.replay.append(body)
+                if outcome == STOP:
+                    break
+        except Exception as error:  # noqa: BLE001 - stdin or stdout broken, a cache it cannot read: the server goes on
+            log.warning("prelude: %s; handing over", error)
+        handover.unread = b"".join(frame(body) for body in self.replay) + bytes(self.buffer)
+        handover.elapsed_ms = (time.perf_counter() - started) * 1000
+        return handover
+
+    # ------------------------------------------------------------------ messages
+    def _initialize(self, body: bytes, handover: Handover) -> str:
+        self.replay.append(body)  # until it is answered
+        message = _json_object(body)
+        params = message.get("params") if message is not None else None
+        if message is None or message.get("method") != "initialize" or "id" not in message or not isinstance(params, dict):
+            handover.why_not = "the first message is not an initialize request"
+            return STOP
+        key = initialize_cache.cache_key(params.get("capabilities"))
+        result = initialize_cache.load(key) if key is not None else None
+        if result is None:
+            handover.why_not = "no result kept for this client's capabilities and this installation"
+            return STOP
+        config = _initial_config(params)
+        if config is None:
+            handover.why_not = "the server reports settings, or a root that is not a file URI"
+            return STOP
+        try:
+            self.encoding = PositionEncoding(json.loads(result)["capabilities"].get("positionEncoding", "utf-16"))
+        except ValueError:
+            handover.why_not = "the kept result has an unknown position encoding"
+            return STOP
+        self.booster.update_config(config)
+        self.replay.pop()
+        self._respond(message["id"], result)
+        handover.initialize_result = result
+        self.replay.append(json.dumps({**message, "id": REPLAYED_INITIALIZE_ID}).encode())
+        return ANSWERED
+
+    def _handle(self, body: bytes) -> str:
+        message = _json_object(body)
+        if message is None:
+            return STOP
+        method = message.get("method")
+        if method in _DOCUMENT_NOTIFICATIONS and "id" not in message:
+            return KEPT if self._apply(method, message.get("params")) else STOP
+        if method == "textDocument/formatting" and "id" in message and self._format(message):
+            return ANSWERED
+        return STOP
+
+    def _apply(self, method: str, params: Any) -> bool:
+        """A document notification applied to the prelude's store; False for one it cannot
+        apply (the server then reads it, and reports it)."""
+        if method == "initialized":
+            return True
+        try:
+            document = params["textDocument"]
+            uri, version = document["uri"], document.get("version")
+            if type(uri) is not str or (version is not None and type(version) is not int):
+                return False
+            if method == "textDocument/didOpen":
+                text, language = document["text"], document.get("languageId")
+                if type(text) is not str or (language is not None and type(language) is not str):
+                    return False
+                self.documents.open(uri, language, version, text)
+                return True
+            if method == "textDocument/didChange":
+                changes = json_content_changes(params["contentChanges"])
+                return self.documents.change(uri, version, changes, self.encoding) is not None
+            self.documents.close(uri)
+            return True
+        except (KeyError, TypeError, ValueError, IndexError):
+            return False
+
+    def _format(self, message: dict[str, Any]) -> bool:
+        try:
+            uri = message["params"]["textDocument"]["uri"]
+        except (KeyError, TypeError):
+            return False
+        snapshot = self.documents.get(uri) if type(uri) is str else None
+        if snapshot is None or type(message["id"]) not in (int, str):
+            return False
+        outcome = format_snapshot(self.booster, snapshot, self.encoding)
+        if outcome.result_json is None:  # as the server answers it (handlers/formatting.py): why, then no edits
+            if outcome.kind != "quarantined":
+                self._show_warning(outcome.message or "cannot format")
+            for notice in self.booster.take_notices():
+                self._show_warning(notice)
+        self._respond(message["id"], outcome.result_json or "[]")
+        return True
+
+    def _show_warning(self, text: str) -> None:
+        self.writer.write_message(json.dumps({"jsonrpc": "2.0", "method": "window/showMessage",
+                                              "params": {"type": 2, "message": text}}).encode())
+
+    def _respond(self, msg_id: int | str, result_json: str) -> None:
+        self.writer.write_message(b'{"jsonrpc": "2.0", "id": %b, "result": %b}' % (
+            json.dumps(msg_id).encode(), result_json.encode()))
+
+    # ------------------------------------------------------------------ input
+    def _next_message(self, wait: float = IDLE_S) -> bytes | None:
+        """The next message's body; None after ``wait`` seconds without input, at the end of
+        the input, or at a header the prelude does not read (the server's reader will)."""
+        deadline = time.monotonic() + wait
+        while True:
+            end = self.buffer.find(b"\r\n\r\n")
+            if end >= 0:
+                length = _content_length(bytes(self.buffer[:end]))
+                if length is None:
+                    return None
+                if len(self.buffer) >= end + 4 + length:
+                    body = bytes(self.buffer[end + 4 : end + 4 + length])
+                    del self.buffer[: end + 4 + length]
+                    return body
+            remaining = deadline - time.monotonic()
+            if self.at_end or remaining <= 0 or not select.select([self.fd], [], [], remaining)[0]:
+                return None
+            chunk = os.read(self.fd, 65536)
+            if not chunk:
+                self.at_end = True  # the server's reader meets the end too
+                return None
+            self.buffer += chunk
+            deadline = time.monotonic() + wait  # a long message arriving in parts is not a pause
+
+
+def _content_length(header: bytes) -> int | None:
+    for line in header.split(b"\r\n"):
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            try:
+                length = int(value)
+            except ValueError:
+                return None
+            return length if length >= 0 else None
+    return None
+
+
+def _json_object(body: bytes) -> dict[str, Any] | None:
+    try:
+        message = json.loads(body)
+    except ValueError:
+        return None
+    return message if isinstance(message, dict) else None
+
+
+def _initial_config(params: dict[str, Any]) -> BoosterConfig | None:
+    """The settings the server installs at ``initialize`` (lsp/settings.py: the workspace
+    root's files and environment, then ``initializationOptions``), or None where the server
+    would report an invalid setting, or has a root that is not a file URI: the prelude then
+    leaves ``initialize`` to the server."""
+    root_uri, root_path = params.get("rootUri"), params.get("rootPath")
+    if root_uri is not None and not (isinstance(root_uri, str) and root_uri.startswith("file:")):
+        return None
+    root = uri_path(root_uri) if root_uri else root_path if isinstance(root_path, str) else None
+    try:
+        config = load_config(Path(root) if root else None)
+        section = settings_section(params.get("initializationOptions"))
+        return config.merged(section, "initializationOptions") if section else config
+    except ConfigError:
+        return None

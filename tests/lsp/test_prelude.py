@@ -1,0 +1,171 @@
+"""The prelude (lsp/prelude.py): a start whose initialize result is kept answers initialize
+and the first formatting requests before pygls is imported, and the session then goes on as
+if the server had read every message itself.
+
+JSON-RPC is written by hand here, not by pytest-lsp: what the prelude reads depends on what
+arrives together, so the messages a client sends at once after initialize are written in
+one piece. The server logs what its prelude did (``--log-level debug``); every answer is
+compared with the same conversation's answers on a start without a kept result."""
+
+from __future__ import annotations
+
+import json
+import queue
+import re
+import subprocess
+import sys
+import threading
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.lsp.conftest import ROOT
+
+MESSY = "import os\nx  =  {'emoji': '😀', 'cjk': '漢字'}\ndef f( a ):\n  return a\n"
+BROKEN = "def f(:\n    pass\n"
+FORMATTING = {"tabSize": 4, "insertSpaces": True}
+
+
+class RawSession:
+    """booster-lsp over stdio; ``send`` writes its messages in one write."""
+
+    def __init__(self, *flags: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "booster_lsp.lsp", "--log-level", "debug", *flags],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+        )
+        self.incoming: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        self.notifications: list[dict[str, Any]] = []
+        self.log: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+        threading.Thread(target=lambda: self.log.extend(line.decode() for line in self.process.stderr), daemon=True).start()
+
+    def send(self, *messages: dict[str, Any]) -> None:
+        data = b""
+        for message in messages:
+            body = json.dumps({"jsonrpc": "2.0", **message}).encode()
+            data += b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+        self.process.stdin.write(data)
+        self.process.stdin.flush()
+
+    def response(self, msg_id: int) -> dict[str, Any]:
+        while True:
+            message = self.incoming.get(timeout=120)
+            assert message is not None, "the server closed its output"
+            if "method" not in message:
+                assert message["id"] == msg_id, message
+                return message
+            if "id" in message:  # a request of the server's: answered with null
+                self.send({"id": message["id"], "result": None})
+            else:
+                self.notifications.append(message)
+
+    def _read(self) -> None:
+        stdout = self.process.stdout
+        while True:
+            length = None
+            while (line := stdout.readline()) not in (b"\r\n", b""):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            if not line or length is None:
+                self.incoming.put(None)
+                return
+            self.incoming.put(json.loads(stdout.read(length)))
+
+    def close(self) -> None:
+        self.send({"id": 999, "method": "shutdown"})
+        self.response(999)
+        self.send({"method": "exit"})
+        assert self.process.wait(timeout=60) == 0
+
+    def prelude_lines(self) -> list[str]:
+        return [line.split("DEBUG booster_lsp.lsp.server: ", 1)[1].strip() for line in self.log if "prelude:" in line]
+
+
+def conversation(capabilities: dict[str, Any], root: Path, text: str, *flags: str,
+                 options: Any = None) -> tuple[RawSession, list[Any]]:
+    """initialize; then, in one write, what an editor sends next (initialized, didOpen, a
+    formatting request); an edit and another formatting request; then a pull of diagnostics,
+    which the prelude leaves to the server. Returns the session and every answer."""
+    session = RawSession(*flags)
+    uri = (root / "mod.py").as_uri()
+    session.send({"id": 1, "method": "initialize", "params": {
+        "processId": None, "rootUri": root.as_uri(), "capabilities": capabilities, "initializationOptions": options}})
+    answers = [session.response(1)["result"]]
+    session.send(
+        {"method": "initialized", "params": {}},
+        {"method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}},
+        {"id": 2, "method": "textDocument/formatting", "params": {"textDocument": {"uri": uri}, "options": FORMATTING}},
+    )
+    answers.append(session.response(2)["result"])
+    session.send(  # once the answer is in: a change sent with a request pending would make it stale
+        {"method": "textDocument/didChange", "params": {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [
+            {"range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}}, "text": "y  =  2\n"}]}},
+        {"id": 3, "method": "textDocument/formatting", "params": {"textDocument": {"uri": uri}, "options": FORMATTING}},
+    )
+    answers.append(session.response(3)["result"])
+    session.send({"id": 4, "method": "textDocument/diagnostic", "params": {"textDocument": {"uri": uri}}})
+    answers.append([(item["code"], item["range"]) for item in session.response(4)["result"]["items"]])
+    session.close()
+    answers.append([note["params"]["message"] for note in session.notifications if note["method"] == "window/showMessage"])
+    return session, answers
+
+
+def unique_capabilities() -> dict[str, Any]:
+    """Capabilities no earlier start has sent: nothing is kept for them yet."""
+    return {"general": {"positionEncodings": ["utf-16"]}, "textDocument": {"diagnostic": {}},
+            "workspace": {"configuration": False}, "experimental": {"booster-test": str(uuid.uuid4())}}
+
+
+@pytest.mark.parametrize("text", [MESSY, BROKEN], ids=["formattable", "syntax-error"])
+def test_a_second_start_answers_before_the_server_is_imported_as_the_server_would(tmp_path, text):
+    capabilities = unique_capabilities()
+    first, server_answers = conversation(capabilities, tmp_path, text)
+    assert first.prelude_lines() == ["prelude: initialize left to the server "
+                                     "(no result kept for this client's capabilities and this installation)"]
+    second, prelude_answers = conversation(capabilities, tmp_path, text)
+    [summary] = second.prelude_lines()
+    # the first formatting request came with initialized and didOpen: the prelude answered it;
+    # the second too unless the test's answer to the first took longer than its idle pause
+    assert re.match(r"prelude: initialize answered from the kept result, [12] formatting requests? answered", summary)
+    assert prelude_answers == server_answers
+    formatted, edited = server_answers[1:3]
+    if text is MESSY:
+        assert formatted and edited and server_answers[3][0][0] == "F401"
+    else:  # no edits, and the user is told why, once per request
+        assert formatted == edited == [] and len(server_answers[4]) == 2 and "syntax error" in server_answers[4][0]
+    _, no_prelude_answers = conversation(capabilities, tmp_path, text, "--no-prelude")
+    assert no_prelude_answers == server_answers
+
+
+def test_settings_the_server_reports_leave_initialize_to_it(tmp_path):
+    capabilities = unique_capabilities()
+    options = {"lineWidth": "wide"}
+    conversation(capabilities, tmp_path, MESSY, options=options)
+    second, answers = conversation(capabilities, tmp_path, MESSY, options=options)
+    assert second.prelude_lines() == ["prelude: initialize left to the server "
+                                      "(the server reports settings, or a root that is not a file URI)"]
+    assert any("lineWidth" in message for message in answers[4])
+
+
+def test_a_request_it_does_not_answer_hands_over_and_the_end_of_input_ends_the_server(tmp_path):
+    capabilities = unique_capabilities()
+    conversation(capabilities, tmp_path, MESSY)
+    session = RawSession()
+    uri = (tmp_path / "mod.py").as_uri()
+    session.send({"id": 1, "method": "initialize", "params": {"processId": None, "rootUri": tmp_path.as_uri(),
+                                                              "capabilities": capabilities}})
+    session.response(1)
+    session.send(
+        {"method": "initialized", "params": {}},
+        {"method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": MESSY}}},
+        {"id": 2, "method": "textDocument/hover", "params": {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 8}}},
+        {"id": 3, "method": "textDocument/formatting", "params": {"textDocument": {"uri": uri}, "options": FORMATTING}},
+    )
+    assert session.response(2)["result"] is None  # no hover there: the server answered
+    assert session.response(3)["result"]
+    session.process.stdin.close()
+    assert session.process.wait(timeout=60) == 0
+    assert session.prelude_lines()[0].startswith("prelude: initialize answered from the kept result, 0 formatting requests")
