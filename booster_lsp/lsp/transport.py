@@ -17,12 +17,15 @@ server fed by a reader thread in ~0.45 ms (two wake-ups and the loop's own round
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from typing import TYPE_CHECKING, BinaryIO, Callable
 
 if TYPE_CHECKING:
     import asyncio
+
+log = logging.getLogger(__name__)
 
 
 #: Messages read ahead of the event loop. Beyond this the reader stops reading, the pipe
@@ -77,6 +80,13 @@ class LockedWriter:
             self.stdout.close()
 
 
+def _length(line: bytes) -> int:
+    try:
+        return int(line.split(b":", 1)[1])
+    except ValueError:
+        return 0
+
+
 #: Called by the reader thread with a request's body; True when it has answered the request.
 FastLane = Callable[[bytes], bool]
 
@@ -116,7 +126,6 @@ class ThreadedStdinReader:
         try:
             while True:
                 self._slots.acquire()  # released when the loop takes the message's body
-                items: list[bytes] = []
                 length = 0
                 while True:  # header lines up to the blank line
                     newline = buffer.find(b"\n")
@@ -129,13 +138,18 @@ class ThreadedStdinReader:
                         newline = buffer.find(b"\n")
                     line = bytes(buffer[: newline + 1])
                     del buffer[: newline + 1]
-                    items.append(line)
                     if line.lower().startswith(b"content-length:"):
-                        length = int(line.split(b":", 1)[1])
+                        length = _length(line)
                     elif not line.strip():
                         break
+                if length <= 0:  # no (valid) Content-Length: no message to read; the next header follows
+                    log.warning("a message header without a valid Content-Length was skipped")
+                    self._slots.release()
+                    continue
+                # pygls reads exactly this header (its pattern is case- and line-end-sensitive)
+                items = [b"Content-Length: %d\r\n" % length, b"\r\n"]
                 while len(buffer) < length:
-                    chunk = os.read(fd, max(65536, length - len(buffer)))
+                    chunk = os.read(fd, min(max(65536, length - len(buffer)), 1 << 24))
                     if not chunk:
                         self.loop.call_soon_threadsafe(self._deliver, [b""])
                         return

@@ -169,3 +169,32 @@ def test_a_request_it_does_not_answer_hands_over_and_the_end_of_input_ends_the_s
     session.process.stdin.close()
     assert session.process.wait(timeout=60) == 0
     assert session.prelude_lines()[0].startswith("prelude: initialize answered from the kept result, 0 formatting requests")
+
+
+@pytest.mark.parametrize("junk", [
+    b"Content-Length: 5\r\n\r\n{bad}",  # not JSON
+    b"Content-Length: 2\r\n\r\n[]",  # JSON, not a message
+    b"X-Header: 1\r\n\r\n",  # no Content-Length
+    b"Content-Length: many\r\n\r\n",  # not a number
+    b"content-length: 15\n\n" + json.dumps({"jsonrpc": "2.0", "method": "x"})[:15].encode(),  # lower case, bare LF
+])
+@pytest.mark.parametrize("flags", [(), ("--no-prelude",)], ids=["prelude", "no-prelude"])
+def test_malformed_input_after_initialize_is_skipped_and_the_session_goes_on(tmp_path, junk, flags):
+    """Before and after the hand-over alike: what cannot be a message is reported and skipped;
+    the next request is answered (a header without a valid Content-Length used to stop the
+    server: pygls took the empty body it was handed for the end of the input)."""
+    capabilities = unique_capabilities()
+    conversation(capabilities, tmp_path, MESSY)  # keeps the initialize result
+    session = RawSession(*flags)
+    uri = (tmp_path / "mod.py").as_uri()
+    session.send({"id": 1, "method": "initialize", "params": {"processId": None, "rootUri": tmp_path.as_uri(),
+                                                              "capabilities": capabilities}})
+    session.response(1)
+    session.process.stdin.write(junk)
+    session.send(
+        {"method": "initialized", "params": {}},
+        {"method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": MESSY}}},
+        {"id": 2, "method": "textDocument/formatting", "params": {"textDocument": {"uri": uri}, "options": FORMATTING}},
+    )
+    assert session.response(2)["result"]
+    session.close()
