@@ -58,6 +58,8 @@ def serve(argv: list[str]) -> int:
         from booster_lsp.lsp.transport import LockedWriter
 
         handover = run_prelude(booster, sys.stdin.fileno(), LockedWriter(sys.stdout.buffer))
+        if handover.exit_code is not None:  # the session ended before the server was needed
+            return handover.exit_code
     from booster_lsp.lsp.server import main as serve_lsp
 
     return serve_lsp(argv, booster, handover)

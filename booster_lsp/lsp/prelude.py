@@ -15,13 +15,15 @@ it: the core is imported by then, and Ruff's module is loading in a thread
 - ``textDocument/formatting`` of an open document is formatted and answered as the server's
   fast lane does it (format_engine.format_snapshot; when it cannot be formatted, no edits
   and a ``window/showMessage`` saying why, as handlers/formatting.py answers);
+- ``shutdown`` is answered, and ``exit`` then ends the process: a session that only
+  formats (a script, an editor opened to format one file) never imports the server;
 - anything else (another request, a message it cannot read), or no message for
   ``IDLE_S``: it hands over.
 
 Handing over: the server is imported and reads the messages the prelude read first, framed
-again in front of the input it has not read, as if they had just arrived: the ``initialize``
-under an id (``REPLAYED_INITIALIZE_ID``) whose response is not sent (BoosterProtocol), and
-every message but the formatting requests the prelude answered. The server then holds the
+again in front of the input it has not read, as if they had just arrived: ``initialize`` (and
+``shutdown``) under an id (``REPLAYED_ID_PREFIX``) whose response is not sent
+(BoosterProtocol), and every message but the formatting requests the prelude answered. The server then holds the
 session's state as if it had read every message itself, and it answers everything the
 prelude did not.
 """
@@ -57,10 +59,11 @@ IDLE_S = 0.05
 #: How long it waits for ``initialize``, which a client sends as soon as it has started the
 #: server (usually it is there before the prelude starts).
 INITIALIZE_WAIT_S = 1.0
-#: The id of the replayed ``initialize``: the client has its answer already.
-REPLAYED_INITIALIZE_ID = "booster-prelude-initialize"
+#: The ids of the requests it answered and replays (``initialize``, ``shutdown``): the server
+#: does not send their responses again.
+REPLAYED_ID_PREFIX = "booster-prelude-"
 _DOCUMENT_NOTIFICATIONS = ("initialized", "textDocument/didOpen", "textDocument/didChange", "textDocument/didClose")
-KEPT, ANSWERED, STOP = "kept", "answered", "stop"
+KEPT, ANSWERED, STOP, EXIT = "kept", "answered", "stop", "exit"
 
 
 @dataclass
@@ -74,6 +77,9 @@ class Handover:
     why_not: str = "no initialize message"  # why initialize was left to the server
     answered: int = 0  # formatting requests the prelude answered
     elapsed_ms: float = 0.0
+    #: set when the session ended in the prelude (shutdown and exit, or the end of the input
+    #: after shutdown): the process exits with it and the server is never imported
+    exit_code: int | None = None
 
     def summary(self) -> str:
         if self.initialize_result is None:
@@ -96,6 +102,8 @@ class Prelude:
         self.documents = DocumentStore()
         self.encoding = PositionEncoding.UTF16
         self.at_end = False
+        self.shut_down = False
+        self.answered = 0
 
     def run(self) -> Handover:
         started = time.perf_counter()
@@ -109,14 +117,19 @@ class Prelude:
                 except Exception:  # noqa: BLE001 - the server reads the message and reports it
                     log.exception("prelude: a message it could not handle; handing over")
                     outcome = STOP
+                if outcome == EXIT:  # LSP: 0 after shutdown, else 1
+                    handover.exit_code = 0 if self.shut_down else 1
+                    break
                 if outcome == ANSWERED:
-                    handover.answered += 1
                     continue
                 self.replay.append(body)
                 if outcome == STOP:
                     break
+            if self.at_end and self.shut_down:  # nothing can follow: the server would only read the end
+                handover.exit_code = 0
         except Exception as error:  # noqa: BLE001 - stdin or stdout broken, a cache it cannot read: the server goes on
             log.warning("prelude: %s; handing over", error)
+        handover.answered = self.answered
         handover.unread = b"".join(frame(body) for body in self.replay) + bytes(self.buffer)
         handover.elapsed_ms = (time.perf_counter() - started) * 1000
         return handover
@@ -147,7 +160,7 @@ class Prelude:
         self.replay.pop()
         self._respond(message["id"], result)
         handover.initialize_result = result
-        self.replay.append(json.dumps({**message, "id": REPLAYED_INITIALIZE_ID}).encode())
+        self._replay_answered(message)
         return ANSWERED
 
     def _handle(self, body: bytes) -> str:
@@ -155,11 +168,26 @@ class Prelude:
         if message is None:
             return STOP
         method = message.get("method")
+        if self.shut_down:  # the server answers anything but exit with an error now
+            return EXIT if method == "exit" else STOP
         if method in _DOCUMENT_NOTIFICATIONS and "id" not in message:
             return KEPT if self._apply(method, message.get("params")) else STOP
         if method == "textDocument/formatting" and "id" in message and self._format(message):
+            self.answered += 1
             return ANSWERED
+        if method == "shutdown" and type(message.get("id")) in (int, str):
+            self._respond(message["id"], "null")
+            self.shut_down = True
+            self._replay_answered(message)
+            return ANSWERED
+        if method == "exit":
+            return EXIT
         return STOP
+
+    def _replay_answered(self, message: dict[str, Any]) -> None:
+        """Replay a request the prelude answered, under an id whose response is not sent."""
+        replayed = {**message, "id": f"{REPLAYED_ID_PREFIX}{message['method']}"}
+        self.replay.append(json.dumps(replayed).encode())
 
     def _apply(self, method: str, params: Any) -> bool:
         """A document notification applied to the prelude's store; False for one it cannot

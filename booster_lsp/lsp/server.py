@@ -48,7 +48,7 @@ with imports_without_gc():
     from booster_lsp.lsp.document_store import DocumentSnapshot, DocumentStore, json_content_changes
     from booster_lsp.lsp.format_engine import FormatOutcome, JsonResult, format_snapshot
     from booster_lsp.lsp import initialize_cache
-    from booster_lsp.lsp.prelude import REPLAYED_INITIALIZE_ID, Handover
+    from booster_lsp.lsp.prelude import REPLAYED_ID_PREFIX, Handover
     from booster_lsp.lsp.handlers import commands, diagnostics, documents, formatting, hover, llm_actions, settings
     from booster_lsp.lsp.log_forwarding import ClientLogHandler, configure_logging, set_level
     from booster_lsp.lsp.settings import SettingsManager
@@ -230,10 +230,10 @@ class BoosterProtocol(LanguageServerProtocol):
         return result
 
     def _send_response(self, msg_id, result=None, error=None):
-        if msg_id == REPLAYED_INITIALIZE_ID:  # the prelude has answered this initialize (lsp/prelude.py)
+        if isinstance(msg_id, str) and msg_id.startswith(REPLAYED_ID_PREFIX):  # answered by the prelude
             self._result_types.pop(msg_id, None)
             if error is not None:
-                log.error("the replayed initialize failed: %s", error)
+                log.error("%s, replayed, failed: %s", msg_id.removeprefix(REPLAYED_ID_PREFIX), error)
             return
         super()._send_response(msg_id, result, error)
 
@@ -266,6 +266,7 @@ class BoosterLanguageServer(LanguageServer):
         )
         self.fixed_log_level = log_level  # --log-level wins over settings
         self.handover: Handover | None = None  # what the prelude answered (start_io)
+        self.exit_code = 0  # the process's, after `exit` (start_io)
         self.log_handler = ClientLogHandler(self)
         logging.getLogger("booster_lsp").addHandler(self.log_handler)
         for route in ROUTES:
@@ -315,8 +316,10 @@ class BoosterLanguageServer(LanguageServer):
             asyncio.run(serve())
         except BrokenPipeError:
             log.error("connection to the client lost; shutting down")
-        except (KeyboardInterrupt, SystemExit):
+        except KeyboardInterrupt:
             pass
+        except SystemExit as stop:  # pygls' exit handler: 0 after shutdown, else 1 (LSP)
+            self.exit_code = stop.code if isinstance(stop.code, int) else 0
         finally:
             self.shutdown()
 
@@ -472,7 +475,7 @@ def main(argv: list[str] | None = None, booster: WASMBooster | None = None, hand
         server.start_tcp(args.host, args.port)
     else:
         server.start_io(handover=handover)
-    return 0
+    return server.exit_code
 
 
 if __name__ == "__main__":

@@ -198,3 +198,51 @@ def test_malformed_input_after_initialize_is_skipped_and_the_session_goes_on(tmp
     )
     assert session.response(2)["result"]
     session.close()
+
+
+def start_and_format(capabilities: dict, root: Path, *then: dict) -> RawSession:
+    """A start the prelude answers: initialize, then initialized, didOpen, formatting (and
+    ``then``) in one write; the formatting's answer is checked."""
+    session = RawSession()
+    uri = (root / "mod.py").as_uri()
+    session.send({"id": 1, "method": "initialize", "params": {"processId": None, "rootUri": root.as_uri(),
+                                                              "capabilities": capabilities}})
+    session.response(1)
+    session.send(
+        {"method": "initialized", "params": {}},
+        {"method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": MESSY}}},
+        {"id": 2, "method": "textDocument/formatting", "params": {"textDocument": {"uri": uri}, "options": FORMATTING}},
+        *then,
+    )
+    assert session.response(2)["result"]
+    return session
+
+
+def test_a_session_that_only_formats_ends_without_importing_the_server(tmp_path):
+    capabilities = unique_capabilities()
+    conversation(capabilities, tmp_path, MESSY)
+    session = start_and_format(capabilities, tmp_path, {"id": 3, "method": "shutdown"})
+    assert session.response(3) == {"jsonrpc": "2.0", "id": 3, "result": None}
+    session.send({"method": "exit"})
+    assert session.process.wait(timeout=60) == 0
+    assert not any("pygls" in line for line in session.log), "the server was imported"
+
+
+def test_after_a_shutdown_the_prelude_answered_the_server_refuses_requests_and_exits_as_lsp_says(tmp_path):
+    capabilities = unique_capabilities()
+    conversation(capabilities, tmp_path, MESSY)
+    session = start_and_format(capabilities, tmp_path, {"id": 3, "method": "shutdown"},
+                               {"id": 4, "method": "textDocument/hover", "params": {
+                                   "textDocument": {"uri": (tmp_path / "mod.py").as_uri()}, "position": {"line": 0, "character": 0}}})
+    assert session.response(3)["result"] is None
+    assert session.response(4)["error"]["code"] == -32600  # InvalidRequest: shutdown was requested
+    session.send({"method": "exit"})
+    assert session.process.wait(timeout=60) == 0
+    # exit without shutdown: 1, with the prelude as without it
+    session = start_and_format(capabilities, tmp_path, {"method": "exit"})
+    assert session.process.wait(timeout=60) == 1
+    session = RawSession("--no-prelude")
+    session.send({"id": 1, "method": "initialize", "params": {"processId": None, "rootUri": None, "capabilities": {}}})
+    session.response(1)
+    session.send({"method": "exit"})
+    assert session.process.wait(timeout=60) == 1
