@@ -11,7 +11,8 @@ it: the core is imported by then, and Ruff's module is loading in a thread
   the server would have to complain about: the prelude stops there and the server starts
   as it always did (and keeps its result for the next start);
 - ``initialized``, ``didOpen``, ``didChange`` and ``didClose`` are applied to a document
-  store of its own;
+  store of its own; ``didSave`` and a few more notifications that change nothing it computes
+  are kept for the server;
 - ``textDocument/formatting`` of an open document is formatted and answered as the server's
   fast lane does it (format_engine.format_snapshot; when it cannot be formatted, no edits
   and a ``window/showMessage`` saying why, as handlers/formatting.py answers);
@@ -63,6 +64,10 @@ INITIALIZE_WAIT_S = 1.0
 #: does not send their responses again.
 REPLAYED_ID_PREFIX = "booster-prelude-"
 _DOCUMENT_NOTIFICATIONS = ("initialized", "textDocument/didOpen", "textDocument/didChange", "textDocument/didClose")
+#: Notifications that change nothing the prelude computes: kept for the server as they are. (A
+#: saved or changed configuration file is looked up anew by every formatting anyway.)
+_SERVER_NOTIFICATIONS = ("textDocument/didSave", "textDocument/willSave", "workspace/didChangeWatchedFiles",
+                         "$/cancelRequest", "$/setTrace")
 KEPT, ANSWERED, STOP, EXIT = "kept", "answered", "stop", "exit"
 
 
@@ -75,6 +80,7 @@ class Handover:
     unread: bytes = b""
     initialize_result: str | None = None
     why_not: str = "no initialize message"  # why initialize was left to the server
+    handed_over_at: str = "a pause"  # the message the server takes over with
     answered: int = 0  # formatting requests the prelude answered
     elapsed_ms: float = 0.0
     #: set when the session ended in the prelude (shutdown and exit, or the end of the input
@@ -85,7 +91,8 @@ class Handover:
         if self.initialize_result is None:
             return f"prelude: initialize left to the server ({self.why_not})"
         return (f"prelude: initialize answered from the kept result, {self.answered} formatting "
-                f"request{'s' if self.answered != 1 else ''} answered, handed over after {self.elapsed_ms:.0f} ms")
+                f"request{'s' if self.answered != 1 else ''} answered, handed over at {self.handed_over_at} "
+                f"after {self.elapsed_ms:.0f} ms")
 
 
 def run_prelude(booster: WASMBooster, stdin_fd: int, writer: LockedWriter) -> Handover:
@@ -111,7 +118,8 @@ class Prelude:
         try:
             body = self._next_message(INITIALIZE_WAIT_S)
             answered = body is not None and self._initialize(body, handover) == ANSWERED
-            while answered and (body := self._next_message()) is not None:
+            # after shutdown only exit means anything: the prelude waits for it as the server would
+            while answered and (body := self._next_message(None if self.shut_down else IDLE_S)) is not None:
                 try:
                     outcome = self._handle(body)
                 except Exception:  # noqa: BLE001 - the server reads the message and reports it
@@ -124,6 +132,7 @@ class Prelude:
                     continue
                 self.replay.append(body)
                 if outcome == STOP:
+                    handover.handed_over_at = _describe(body)
                     break
             if self.at_end and self.shut_down:  # nothing can follow: the server would only read the end
                 handover.exit_code = 0
@@ -168,10 +177,16 @@ class Prelude:
         if message is None:
             return STOP
         method = message.get("method")
-        if self.shut_down:  # the server answers anything but exit with an error now
-            return EXIT if method == "exit" else STOP
+        if self.shut_down:  # as the server does (BoosterProtocol.handle_message): requests get an error,
+            if method == "exit":  # notifications are dropped, exit ends the process
+                return EXIT
+            if "id" in message:
+                self._respond_error(message["id"], -32600, f"{method}: the server is shutting down (shutdown was requested)")
+            return ANSWERED
         if method in _DOCUMENT_NOTIFICATIONS and "id" not in message:
             return KEPT if self._apply(method, message.get("params")) else STOP
+        if method in _SERVER_NOTIFICATIONS and "id" not in message:
+            return KEPT
         if method == "textDocument/formatting" and "id" in message and self._format(message):
             self.answered += 1
             return ANSWERED
@@ -234,15 +249,19 @@ class Prelude:
         self.writer.write_message(json.dumps({"jsonrpc": "2.0", "method": "window/showMessage",
                                               "params": {"type": 2, "message": text}}).encode())
 
+    def _respond_error(self, msg_id: Any, code: int, text: str) -> None:
+        self.writer.write_message(json.dumps({"jsonrpc": "2.0", "id": msg_id, "error": {"code": code, "message": text}}).encode())
+
     def _respond(self, msg_id: int | str, result_json: str) -> None:
         self.writer.write_message(b'{"jsonrpc": "2.0", "id": %b, "result": %b}' % (
             json.dumps(msg_id).encode(), result_json.encode()))
 
     # ------------------------------------------------------------------ input
-    def _next_message(self, wait: float = IDLE_S) -> bytes | None:
-        """The next message's body; None after ``wait`` seconds without input, at the end of
-        the input, or at a header the prelude does not read (the server's reader will)."""
-        deadline = time.monotonic() + wait
+    def _next_message(self, wait: float | None) -> bytes | None:
+        """The next message's body; None after ``wait`` seconds without input (None: no
+        limit), at the end of the input, or at a header the prelude does not read (the
+        server's reader will)."""
+        deadline = time.monotonic() + wait if wait is not None else None
         while True:
             end = self.buffer.find(b"\r\n\r\n")
             if end >= 0:
@@ -253,15 +272,22 @@ class Prelude:
                     body = bytes(self.buffer[end + 4 : end + 4 + length])
                     del self.buffer[: end + 4 + length]
                     return body
-            remaining = deadline - time.monotonic()
-            if self.at_end or remaining <= 0 or not select.select([self.fd], [], [], remaining)[0]:
+            remaining = deadline - time.monotonic() if deadline is not None else None
+            if self.at_end or (remaining is not None and remaining <= 0) or not select.select([self.fd], [], [], remaining)[0]:
                 return None
             chunk = os.read(self.fd, 65536)
             if not chunk:
                 self.at_end = True  # the server's reader meets the end too
                 return None
             self.buffer += chunk
-            deadline = time.monotonic() + wait  # a long message arriving in parts is not a pause
+            if wait is not None:  # a long message arriving in parts is not a pause
+                deadline = time.monotonic() + wait
+
+
+def _describe(body: bytes) -> str:
+    message = _json_object(body)
+    method = message.get("method") if message is not None else None
+    return str(method) if isinstance(method, str) else "a message it could not read"
 
 
 def _content_length(header: bytes) -> int | None:

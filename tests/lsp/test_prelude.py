@@ -129,7 +129,8 @@ def test_a_second_start_answers_before_the_server_is_imported_as_the_server_woul
     [summary] = second.prelude_lines()
     # the first formatting request came with initialized and didOpen: the prelude answered it;
     # the second too unless the test's answer to the first took longer than its idle pause
-    assert re.match(r"prelude: initialize answered from the kept result, [12] formatting requests? answered", summary)
+    assert re.match(r"prelude: initialize answered from the kept result, [12] formatting requests? answered, "
+                    r"handed over at textDocument/diagnostic after \d+ ms", summary)
     assert prelude_answers == server_answers
     formatted, edited = server_answers[1:3]
     if text is MESSY:
@@ -168,7 +169,8 @@ def test_a_request_it_does_not_answer_hands_over_and_the_end_of_input_ends_the_s
     assert session.response(3)["result"]
     session.process.stdin.close()
     assert session.process.wait(timeout=60) == 0
-    assert session.prelude_lines()[0].startswith("prelude: initialize answered from the kept result, 0 formatting requests")
+    assert session.prelude_lines()[0].startswith("prelude: initialize answered from the kept result, 0 formatting "
+                                                 "requests answered, handed over at textDocument/hover")
 
 
 @pytest.mark.parametrize("junk", [
@@ -228,16 +230,26 @@ def test_a_session_that_only_formats_ends_without_importing_the_server(tmp_path)
     assert not any("pygls" in line for line in session.log), "the server was imported"
 
 
-def test_after_a_shutdown_the_prelude_answered_the_server_refuses_requests_and_exits_as_lsp_says(tmp_path):
+def test_after_shutdown_requests_are_refused_as_the_server_refuses_them_and_exit_codes_follow_lsp(tmp_path):
     capabilities = unique_capabilities()
     conversation(capabilities, tmp_path, MESSY)
-    session = start_and_format(capabilities, tmp_path, {"id": 3, "method": "shutdown"},
-                               {"id": 4, "method": "textDocument/hover", "params": {
-                                   "textDocument": {"uri": (tmp_path / "mod.py").as_uri()}, "position": {"line": 0, "character": 0}}})
-    assert session.response(3)["result"] is None
-    assert session.response(4)["error"]["code"] == -32600  # InvalidRequest: shutdown was requested
-    session.send({"method": "exit"})
-    assert session.process.wait(timeout=60) == 0
+    hover = {"id": 4, "method": "textDocument/hover", "params": {
+        "textDocument": {"uri": (tmp_path / "mod.py").as_uri()}, "position": {"line": 0, "character": 0}}}
+    refusals = []
+    for flags in ((), ("--no-prelude",)):
+        session = RawSession(*flags)
+        session.send({"id": 1, "method": "initialize", "params": {"processId": None, "rootUri": tmp_path.as_uri(),
+                                                                  "capabilities": capabilities}})
+        session.response(1)
+        session.send({"method": "initialized", "params": {}}, {"id": 3, "method": "shutdown"}, hover,
+                     {"id": 5, "method": "shutdown"})  # a second shutdown, as Neovim sends when it quits
+        assert session.response(3)["result"] is None
+        refusals.append((session.response(4)["error"], session.response(5)["error"]))
+        session.send({"method": "exit"})
+        assert session.process.wait(timeout=60) == 0
+        assert any("pygls" in line for line in session.log) == bool(flags)  # the prelude's session ended in it
+    assert refusals[0] == refusals[1]
+    assert refusals[0][0] == {"code": -32600, "message": "textDocument/hover: the server is shutting down (shutdown was requested)"}
     # exit without shutdown: 1, with the prelude as without it
     session = start_and_format(capabilities, tmp_path, {"method": "exit"})
     assert session.process.wait(timeout=60) == 1
