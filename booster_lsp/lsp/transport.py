@@ -44,11 +44,18 @@ def frame(body: bytes) -> bytes:
 
 class LockedWriter:
     """pygls' writer (``write`` / ``close``) for stdout, shared by the event loop and the fast
-    lane: one lock, so two messages never interleave."""
+    lane: one lock, so two messages never interleave.
+
+    When the client has closed its end (an editor quitting without waiting for the answers
+    to its last requests), the first broken pipe is logged once and everything after it is
+    dropped, where each message would have logged a traceback (pygls' ``_send_data``); stdout
+    then points at /dev/null, so that the interpreter's last flush does not fail either. The
+    server stops when its input ends, as the client's going away closes it too."""
 
     def __init__(self, stdout: BinaryIO) -> None:
         self.stdout = stdout
         self.lock = threading.Lock()
+        self.lost = False
         try:
             self.fd: int | None = stdout.fileno()
         except (AttributeError, OSError, ValueError):  # an in-memory stream (tests)
@@ -56,28 +63,60 @@ class LockedWriter:
 
     def write(self, data: bytes) -> None:
         with self.lock:
-            self.stdout.write(data)
-            self.stdout.flush()
+            if self.lost:
+                return
+            try:
+                self.stdout.write(data)
+                self.stdout.flush()
+                return
+            except BrokenPipeError:
+                self._lose()
+        self._report_loss()
 
     def write_message(self, body: bytes) -> None:
         """``write(frame(body))`` without copying the body: header and body in one writev."""
         header = HEADER % len(body)
         with self.lock:
-            if self.fd is None:
-                self.stdout.write(header + body)
-                self.stdout.flush()
+            if self.lost:
                 return
-            data = [header, body]
-            while data:  # a pipe may take part of it
-                written = os.writev(self.fd, data)
-                while data and written >= len(data[0]):
-                    written -= len(data.pop(0))
-                if data and written:
-                    data[0] = data[0][written:]
+            try:
+                if self.fd is None:
+                    self.stdout.write(header + body)
+                    self.stdout.flush()
+                    return
+                data = [header, body]
+                while data:  # a pipe may take part of it
+                    written = os.writev(self.fd, data)
+                    while data and written >= len(data[0]):
+                        written -= len(data.pop(0))
+                    if data and written:
+                        data[0] = data[0][written:]
+                return
+            except BrokenPipeError:
+                self._lose()
+        self._report_loss()
+
+    @staticmethod
+    def _report_loss() -> None:
+        # outside the lock: the log handler that forwards to the client writes here too
+        log.warning("the client closed the connection: nothing more is sent")
+
+    def _lose(self) -> None:
+        self.lost = True
+        if self.fd is not None:
+            try:
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, self.fd)  # buffered bytes and later writes go nowhere, quietly
+                os.close(devnull)
+            except OSError:
+                pass
 
     def close(self) -> None:
         with self.lock:
-            self.stdout.close()
+            try:
+                self.stdout.close()
+            except BrokenPipeError:  # the buffer's last flush
+                self.lost = True
 
 
 def _length(line: bytes) -> int:
