@@ -5,12 +5,10 @@ server (lsp/fork_server.py) and only falls back to ``serve`` when none can take 
 
 Start-up order in ``serve``: the core is all that loading the Python formatter needs, so
 a thread loads it (reads, verifies and deserializes Ruff's 10 MB module: ~15 ms, nearly
-all outside the GIL) while pygls, lsprotocol and the handlers are imported (~150 ms of
-Python). Instantiating it is Python work (hundreds of host imports to define) that would
-only compete with the imports for the GIL, so it is left to the warm-up at
-``initialize``. Measured on the benchmark VM, spawn -> first formatting response,
-interleaved runs: 386 ms with this, 400 ms without the thread, 386-402 ms when the thread
-also instantiates. ``--version``, ``--help`` and bad arguments are answered before any of it.
+all outside the GIL) as soon as the core is imported. Over stdio the prelude
+(lsp/prelude.py) then answers ``initialize`` and the first formatting requests, and only
+then are pygls, lsprotocol and the handlers imported and the server started with what the
+prelude hands over. ``--version``, ``--help`` and bad arguments are answered before any of it.
 """
 
 from __future__ import annotations
@@ -54,10 +52,10 @@ def serve(argv: list[str]) -> int:
     # over stdio, the prelude answers the first messages while the server is imported; a fork
     # server's child has imported it already (lsp/fork_server.py) and needs none
     if not (args.tcp or args.no_prelude) and "lsprotocol.types" not in sys.modules:
-        from booster_lsp.lsp.prelude import run_prelude
+        from booster_lsp.lsp.prelude import Prelude
         from booster_lsp.lsp.transport import LockedWriter
 
-        handover = run_prelude(booster, sys.stdin.fileno(), LockedWriter(sys.stdout.buffer))
+        handover = Prelude(booster, sys.stdin.fileno(), LockedWriter(sys.stdout.buffer)).run()
         if handover.exit_code is not None:  # the session ended before the server was needed
             return handover.exit_code
     from booster_lsp.lsp.server import main as serve_lsp
