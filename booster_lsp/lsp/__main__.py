@@ -46,7 +46,10 @@ def serve(argv: list[str]) -> int:
     """The language server in this process."""
     from booster_lsp.lsp.arguments import build_parser
 
+    from booster_lsp.lsp.log_forwarding import configure_logging
+
     args = build_parser().parse_args(argv)  # --help, --version, a bad argument: answered (and exits) before the imports
+    configure_logging(args.log_level or "info")
     booster = start_booster()
     handover = None
     # over stdio, the prelude answers the first messages while the server is imported; a fork

@@ -1,5 +1,6 @@
 """Logs go to stderr (stdout is the transport) and, at the configured level, to the client
-as window/logMessage."""
+as window/logMessage. Nothing of lsprotocol here: logging is set up before the prelude
+(lsp/prelude.py), which runs before lsprotocol is imported."""
 
 from __future__ import annotations
 
@@ -9,18 +10,12 @@ import sys
 import threading
 from typing import TYPE_CHECKING
 
-from lsprotocol import types
-
 if TYPE_CHECKING:
     from booster_lsp.lsp.server import BoosterLanguageServer
 
 LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR}
-MESSAGE_TYPES = [
-    (logging.ERROR, types.MessageType.Error),
-    (logging.WARNING, types.MessageType.Warning),
-    (logging.INFO, types.MessageType.Info),
-    (logging.DEBUG, types.MessageType.Log),
-]
+#: LSP's MessageType of each level: Error 1, Warning 2, Info 3, Log 4
+MESSAGE_TYPES = [(logging.ERROR, 1), (logging.WARNING, 2), (logging.INFO, 3), (logging.DEBUG, 4)]
 PACKAGE_LOGGER = "booster_lsp"
 
 
@@ -37,16 +32,16 @@ class ClientLogHandler(logging.Handler):
         if getattr(self._busy, "active", False) or self.loop is None or self.loop.is_closed():
             return
         message_type = next(kind for level, kind in MESSAGE_TYPES if record.levelno >= level or level == logging.DEBUG)
-        params = types.LogMessageParams(type=message_type, message=self.format(record))
+        message = self.format(record)
         if threading.get_ident() == self.loop_thread:
-            self._send(params)
+            self._send(message_type, message)
         else:
-            self.loop.call_soon_threadsafe(self._send, params)
+            self.loop.call_soon_threadsafe(self._send, message_type, message)
 
-    def _send(self, params: types.LogMessageParams) -> None:
+    def _send(self, message_type: int, message: str) -> None:
         self._busy.active = True
         try:
-            self.server.window_log_message(params)
+            self.server.log_to_client(message_type, message)
         except Exception:  # noqa: BLE001 - the transport may be gone at exit
             pass
         finally:

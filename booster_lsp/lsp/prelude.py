@@ -93,9 +93,9 @@ class Handover:
     def summary(self) -> str:
         if self.initialize_result is None:
             return f"prelude: initialize left to the server ({self.why_not})"
+        done = "the session ended" if self.exit_code is not None else f"handed over at {self.handed_over_at}"
         return (f"prelude: initialize answered from the kept result, {self.answered} formatting "
-                f"request{'s' if self.answered != 1 else ''} answered, handed over at {self.handed_over_at} "
-                f"after {self.elapsed_ms:.0f} ms")
+                f"request{'s' if self.answered != 1 else ''} answered, {done} after {self.elapsed_ms:.0f} ms")
 
 
 class Prelude:
@@ -140,6 +140,7 @@ class Prelude:
         handover.answered = self.answered
         handover.unread = b"".join(frame(body) for body in self.replay) + bytes(self.buffer)
         handover.elapsed_ms = (time.perf_counter() - started) * 1000
+        log.debug(handover.summary())
         return handover
 
     # ------------------------------------------------------------------ messages

@@ -434,6 +434,9 @@ class BoosterLanguageServer(LanguageServer):
         for notice in self.booster.take_notices():
             self.show_message(notice, types.MessageType.Warning)
 
+    def log_to_client(self, message_type: int, message: str) -> None:
+        self.window_log_message(types.LogMessageParams(type=types.MessageType(message_type), message=message))
+
     def show_message(self, message: str, message_type: types.MessageType) -> None:
         self.window_show_message(types.ShowMessageParams(type=message_type, message=message))
 
@@ -466,9 +469,7 @@ class BoosterLanguageServer(LanguageServer):
 
 def main(argv: list[str] | None = None, booster: WASMBooster | None = None, handover: Handover | None = None) -> int:
     args = build_parser().parse_args(argv)  # exits on --help, --version and bad arguments
-    configure_logging(args.log_level or "info")
-    if handover is not None:
-        log.debug(handover.summary())
+    configure_logging(args.log_level or "info")  # again: a no-op after serve's, here for callers without it
     cache_cattrs_code()
     server = BoosterLanguageServer(booster, log_level=args.log_level)
     if args.tcp:

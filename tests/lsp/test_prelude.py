@@ -81,7 +81,7 @@ class RawSession:
         assert self.process.wait(timeout=60) == 0
 
     def prelude_lines(self) -> list[str]:
-        return [line.split("DEBUG booster_lsp.lsp.server: ", 1)[1].strip() for line in self.log if "prelude:" in line]
+        return [line.split("DEBUG booster_lsp.lsp.prelude: ", 1)[1].strip() for line in self.log if "prelude:" in line]
 
 
 def conversation(capabilities: dict[str, Any], root: Path, text: str, *flags: str,
@@ -228,6 +228,9 @@ def test_a_session_that_only_formats_ends_without_importing_the_server(tmp_path)
     session.send({"method": "exit"})
     assert session.process.wait(timeout=60) == 0
     assert not any("pygls" in line for line in session.log), "the server was imported"
+    [summary] = session.prelude_lines()
+    assert summary.startswith("prelude: initialize answered from the kept result, 1 formatting request answered, "
+                              "the session ended after")
 
 
 def test_after_shutdown_requests_are_refused_as_the_server_refuses_them_and_exit_codes_follow_lsp(tmp_path):
