@@ -53,7 +53,7 @@ def _resolves_edit(text_document: types.TextDocumentClientCapabilities | None) -
 
 
 FORMATTING_OPTIONS = types.DocumentFormattingOptions()
-RANGE_FORMATTING_OPTIONS = types.DocumentRangeFormattingOptions()
+RANGE_FORMATTING_OPTIONS = types.DocumentRangeFormattingOptions(ranges_support=True)  # rangesFormatting too
 RENAME_OPTIONS = types.RenameOptions(prepare_provider=True)
 HOVER_OPTIONS = types.HoverOptions()
 DIAGNOSTIC_OPTIONS = types.DiagnosticOptions(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from json.encoder import encode_basestring_ascii as encode_json_string
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from booster_lsp.core.booster import WASMBooster
@@ -19,7 +20,7 @@ from booster_lsp.files import excluded_by_project
 from booster_lsp.lsp.document_store import DocumentSnapshot
 from booster_lsp.text.edits import LineEdit, keep_line_endings, line_edits
 from booster_lsp.text.line_index import split_lines
-from booster_lsp.text.positions import PositionEncoding, Range
+from booster_lsp.text.positions import PositionCodec, PositionEncoding, Range
 
 log = logging.getLogger(__name__)
 
@@ -73,14 +74,16 @@ def format_snapshot(
     booster: WASMBooster,
     snapshot: DocumentSnapshot,
     encoding: PositionEncoding,
-    range_: Range | None = None,
+    ranges: Sequence[Range] = (),
 ) -> FormatOutcome:
+    """The edits formatting the document, or only the lines of ``ranges`` (range and ranges
+    formatting)."""
     with lookups_once():  # the project's configuration: looked up once for this request
-        return _format_snapshot(booster, snapshot, encoding, range_)
+        return _format_snapshot(booster, snapshot, encoding, ranges)
 
 
 def _format_snapshot(
-    booster: WASMBooster, snapshot: DocumentSnapshot, encoding: PositionEncoding, range_: Range | None
+    booster: WASMBooster, snapshot: DocumentSnapshot, encoding: PositionEncoding, ranges: Sequence[Range]
 ) -> FormatOutcome:
     name = snapshot.path.rsplit("/", 1)[-1]
     if snapshot.language is None:
@@ -88,14 +91,45 @@ def _format_snapshot(
     if snapshot.file_path is not None and excluded_by_project(snapshot.file_path, "format"):
         log.info("%s: not formatted, the project's configuration excludes it", snapshot.file_path)
         return FormatOutcome("[]")
-    codec = snapshot.codec(encoding) if range_ is not None else None  # built only when needed
-    text = snapshot.text
-    if range_ is None and booster.config.fix_on_format and not (
-            snapshot.file_path is not None and excluded_by_project(snapshot.file_path, "lint")):
-        text = _with_fixes(booster, snapshot)
+    if not ranges:
+        text = snapshot.text
+        if booster.config.fix_on_format and not (
+                snapshot.file_path is not None and excluded_by_project(snapshot.file_path, "lint")):
+            text = _with_fixes(booster, snapshot)
+        formatted = _formatted(booster, snapshot, text)
+        if isinstance(formatted, FormatOutcome):
+            return formatted
+        return FormatOutcome(json_line_edits(snapshot, encoding, line_edits(snapshot.text, formatted)))
+    codec = snapshot.codec(encoding)
+    kept: list[LineEdit] = []
+    for range_ in ranges:
+        formatted = _formatted(booster, snapshot, snapshot.text, (codec, range_))
+        if isinstance(formatted, FormatOutcome):
+            return formatted
+        # Keep the edits inside the requested lines: a module may format more than the range
+        # (dprint's plugins take a range and format the whole file), or only whole files.
+        # Each range is formatted on the document as it is; where two ranges share lines,
+        # the first one's edits are kept.
+        first, last = snapshot.index.selected_lines(*codec.offsets(range_))
+        earlier = list(kept)
+        for edit in line_edits(snapshot.text, formatted, per_line=True):
+            if edit.start_line >= first and edit.end_line <= last + 1 and not any(_overlap(edit, other) for other in earlier):
+                kept.append(edit)
+    kept.sort(key=lambda edit: (edit.start_line, edit.end_line))
+    return FormatOutcome(json_line_edits(snapshot, encoding, kept))
+
+
+def _formatted(booster: WASMBooster, snapshot: DocumentSnapshot, text: str,
+               ranged: tuple[PositionCodec, Range] | None = None) -> str | FormatOutcome:
+    """``text`` formatted (with ``ranged``, only around that range where the module formats
+    ranges: the range in the codec's unit), or why not."""
+    name = snapshot.path.rsplit("/", 1)[-1]
     try:
         provider = booster.format_provider(snapshot.language)
-        byte_range = codec.byte_range(range_) if codec and range_ is not None and provider and provider.supports_range else None
+        byte_range = None
+        if ranged is not None and provider is not None and provider.supports_range:
+            codec, range_ = ranged
+            byte_range = codec.byte_range(range_)
         result = booster.transform_sync(
             text, BoosterOperation.FORMAT, snapshot.language, byte_range=byte_range, path=snapshot.file_path
         )
@@ -105,17 +139,16 @@ def _format_snapshot(
         where = f" at {result.error_location.line}:{result.error_location.column}" if result.error_location else ""
         reason = "syntax error" if result.error_kind == "syntax" else "cannot format"
         return FormatOutcome(None, f"{name}: {reason}{where}: {result.error}", result.error_kind)
-    new_text = result.transformed_code
     if booster.config.line_ending == "auto":
-        new_text = keep_line_endings(snapshot.text, new_text)
-    edits = line_edits(snapshot.text, new_text, per_line=range_ is not None)
-    if codec is not None and range_ is not None:
-        # Keep the edits inside the requested lines: a module may format more than the range
-        # (dprint's plugins take a range and format the whole file), or only whole files.
-        start, end = codec.offsets(range_)
-        first, last = snapshot.index.selected_lines(start, end)
-        edits = [edit for edit in edits if edit.start_line >= first and edit.end_line <= last + 1]
-    return FormatOutcome(json_line_edits(snapshot, encoding, edits))
+        return keep_line_endings(snapshot.text, result.transformed_code)
+    return result.transformed_code
+
+
+def _overlap(edit: LineEdit, other: LineEdit) -> bool:
+    """Do two edits (of two ranges) touch the same lines, or insert at the same place?"""
+    if edit.start_line == other.start_line:
+        return True
+    return edit.start_line < other.end_line and other.start_line < edit.end_line
 
 
 def _with_fixes(booster: WASMBooster, snapshot: DocumentSnapshot) -> str:

@@ -96,6 +96,7 @@ ROUTES: tuple[Route, ...] = (
     Route(types.WORKSPACE_DID_CHANGE_WATCHED_FILES, documents.did_change_watched_files),
     Route(types.TEXT_DOCUMENT_FORMATTING, formatting.formatting, capabilities.FORMATTING_OPTIONS),
     Route(types.TEXT_DOCUMENT_RANGE_FORMATTING, formatting.range_formatting, capabilities.RANGE_FORMATTING_OPTIONS),
+    Route(types.TEXT_DOCUMENT_RANGES_FORMATTING, formatting.ranges_formatting),  # advertised by the options above
     Route(types.TEXT_DOCUMENT_DIAGNOSTIC, diagnostics.document_diagnostic, capabilities.DIAGNOSTIC_OPTIONS),
     Route(types.TEXT_DOCUMENT_CODE_ACTION, code_actions.code_actions, code_actions.options()),
     Route(types.CODE_ACTION_RESOLVE, code_actions.resolve),

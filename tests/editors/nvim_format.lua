@@ -1,5 +1,6 @@
 -- Format the current buffer through booster-lsp and write it (headless Neovim >= 0.7).
 -- Usage: BOOSTER_LSP_CMD='["python", "-m", "booster_lsp.lsp"]' nvim --headless --clean FILE -c "luafile nvim_format.lua"
+-- With BOOSTER_FORMAT_RANGES='[[1, 1], [3, 3]]': only those lines (Neovim >= 0.11).
 local function fail(message)
   io.stderr:write("nvim_format.lua: " .. message .. "\n")
   vim.cmd("cquit 1")
@@ -29,7 +30,16 @@ if not ready then
   fail("booster-lsp did not initialize")
 end
 
-if vim.lsp.buf.format then
+local ranges = vim.fn.json_decode(os.getenv("BOOSTER_FORMAT_RANGES") or "null")
+if type(ranges) == "table" then
+  -- several ranges ([first, last] lines, 1-based): Neovim >= 0.11 sends textDocument/rangesFormatting
+  local spans = {}
+  for _, lines in ipairs(ranges) do
+    local last = vim.api.nvim_buf_get_lines(0, lines[2] - 1, lines[2], false)[1]
+    table.insert(spans, { start = { lines[1], 0 }, ["end"] = { lines[2], #last } })
+  end
+  vim.lsp.buf.format({ timeout_ms = 30000, id = client_id, range = spans })
+elseif vim.lsp.buf.format then
   vim.lsp.buf.format({ timeout_ms = 30000, id = client_id })
 else
   vim.lsp.buf.formatting_sync(nil, 30000)

@@ -43,7 +43,7 @@ def neovim() -> str:
     return path
 
 
-def format_in_neovim(tmp_path: Path, source: Path, command: list[str], **extra_env: str) -> None:
+def format_in_neovim(tmp_path: Path, source: Path, command: list[str], nvim: str | None = None, **extra_env: str) -> None:
     env = {
         "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin",
         "HOME": str(tmp_path),  # no user config or shada
@@ -55,7 +55,7 @@ def format_in_neovim(tmp_path: Path, source: Path, command: list[str], **extra_e
         **extra_env,
     }
     done = subprocess.run(
-        [neovim(), "--headless", "--clean", "-n", str(source), "-c", f"luafile {HERE / 'nvim_format.lua'}"],
+        [nvim or neovim(), "--headless", "--clean", "-n", str(source), "-c", f"luafile {HERE / 'nvim_format.lua'}"],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -103,3 +103,15 @@ def test_neovim_formats_through_the_fork_server(tmp_path: Path) -> None:
         assert Path(f"/proc/{pids[0]}").exists() and socket_file.exists()
     finally:
         os.kill(pids[0], signal.SIGKILL)
+
+
+def test_neovim_011_formats_several_ranges_and_leaves_the_lines_between(tmp_path: Path) -> None:
+    """``vim.lsp.buf.format({range = {...}})`` with two ranges: Neovim 0.11 sends
+    textDocument/rangesFormatting (it refuses several ranges to a server without it)."""
+    from tests.editors.test_neovim_config import nvim_binary
+
+    source = tmp_path / "ranges.py"
+    source.write_text("a  =  1\nb  =  2\nc  =  3\nd  =  4\n", encoding="utf-8")
+    format_in_neovim(tmp_path, source, [sys.executable, "-m", "booster_lsp.lsp"], nvim=nvim_binary("0.11"),
+                     BOOSTER_FORMAT_RANGES=json.dumps([[1, 1], [3, 3]]))
+    assert source.read_text(encoding="utf-8") == "a = 1\nb  =  2\nc = 3\nd  =  4\n"

@@ -135,6 +135,43 @@ async def test_range_formatting_leaves_the_rest_alone_with_a_module_that_formats
         ]
 
 
+async def ranges_format(client, uri, *ranges):
+    return as_list(await client.text_document_ranges_formatting_async(types.DocumentRangesFormattingParams(
+        text_document=types.TextDocumentIdentifier(uri=uri),
+        ranges=[types.Range(types.Position(*start), types.Position(*end)) for start, end in ranges],
+        options=types.FormattingOptions(tab_size=4, insert_spaces=True),
+    )))
+
+
+@pytest.mark.parametrize(("language", "uri", "text"), [
+    ("python", "file:///work/ranges.py", "a  =  1\nb  =  2\nc  =  3\nd  =  4\n"),
+    ("javascript", "file:///work/ranges.js", "const a  =  1\nconst b  =  2\nconst c  =  3\nconst d  =  4\n"),
+])
+async def test_ranges_formatting_formats_each_range_and_nothing_else(language, uri, text):
+    """textDocument/rangesFormatting (LSP 3.18; Neovim 0.11 formats several ranges only with
+    it), with Ruff, which formats ranges, and dprint, which formats whole files: the edits
+    are those of formatting each range alone; the lines between are left as they are;
+    overlapping ranges give each line's edit once."""
+    async with session(init_options=QUIET) as client:
+        assert client.server_capabilities.document_range_formatting_provider.ranges_support is True
+        open_document(client, uri, text, language)
+        one = await range_format(client, uri, (0, 0), (0, 3))
+        three = await range_format(client, uri, (2, 0), (2, 3))
+        both = await ranges_format(client, uri, ((2, 0), (2, 3)), ((0, 0), (0, 3)))
+        assert one and three and both == one + three
+        assert apply_text_edits(text, both).splitlines()[1::2] == text.splitlines()[1::2]  # b and d untouched
+        assert await ranges_format(client, uri, ((0, 0), (0, 3)), ((0, 1), (1, 0)), ((2, 0), (2, 3))) == both
+        assert await ranges_format(client, uri) == []
+
+
+async def test_ranges_formatting_of_a_broken_document_returns_no_edits_and_says_why():
+    async with session(init_options=QUIET) as client:
+        uri = "file:///work/broken_ranges.py"
+        open_document(client, uri, "a  =  1\ndef (:\n")
+        assert await ranges_format(client, uri, ((0, 0), (0, 3))) == []
+        assert [m.message for m in client.messages] == ["broken_ranges.py: syntax error at 2:5: Expected an identifier"]
+
+
 @pytest.mark.parametrize(
     ("language", "uri", "text", "expected"),
     [
