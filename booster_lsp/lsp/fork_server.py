@@ -1,9 +1,11 @@
 """``booster-lsp --fork-server``: start a session by forking a server that has imported
-everything already (~0.15 s to the first formatted file instead of ~0.85 s on a 2-core VM).
+everything already (~0.09 s to the first formatted file on a 2-core VM, where a plain start
+takes ~0.26 s with its prelude and ~0.51 s without).
 
 Most of a cold start is Python importing pygls, lsprotocol (~570 attrs classes), pydantic
-and wasmtime: 0.3-0.8 s on a 2-core machine, before any work. With ``--fork-server`` the
-command is a small launcher instead:
+and wasmtime: ~0.45 s on a 2-core machine, before any work; a plain start answers its first
+formatting requests in the middle of it (lsp/prelude.py), everything else after it. With
+``--fork-server`` the command is a small launcher instead:
 
 1. it connects to this user's fork server, a background process that has done those
    imports once (a Unix socket in a 0700 directory; one fork server per interpreter and
