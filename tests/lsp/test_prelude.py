@@ -84,26 +84,39 @@ class RawSession:
         return [line.split("DEBUG booster_lsp.lsp.prelude: ", 1)[1].strip() for line in self.log if "prelude:" in line]
 
 
+def started(capabilities: dict[str, Any], root: Path, *flags: str, options: Any = None) -> tuple[RawSession, Any]:
+    """A server, initialized: the session and initialize's result."""
+    session = RawSession(*flags)
+    session.send({"id": 1, "method": "initialize", "params": {
+        "processId": None, "rootUri": root.as_uri(), "capabilities": capabilities, "initializationOptions": options}})
+    return session, session.response(1)["result"]
+
+
+def opened(uri: str, text: str) -> tuple[dict[str, Any], ...]:
+    """What a client sends after initialize to open a document."""
+    return ({"method": "initialized", "params": {}},
+            {"method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "python", "version": 1,
+                                                                           "text": text}}})
+
+
+def formatting(msg_id: int, uri: str) -> dict[str, Any]:
+    return {"id": msg_id, "method": "textDocument/formatting", "params": {"textDocument": {"uri": uri}, "options": FORMATTING}}
+
+
 def conversation(capabilities: dict[str, Any], root: Path, text: str, *flags: str,
                  options: Any = None) -> tuple[RawSession, list[Any]]:
     """initialize; then, in one write, what an editor sends next (initialized, didOpen, a
     formatting request); an edit and another formatting request; then a pull of diagnostics,
     which the prelude leaves to the server. Returns the session and every answer."""
-    session = RawSession(*flags)
     uri = (root / "mod.py").as_uri()
-    session.send({"id": 1, "method": "initialize", "params": {
-        "processId": None, "rootUri": root.as_uri(), "capabilities": capabilities, "initializationOptions": options}})
-    answers = [session.response(1)["result"]]
-    session.send(
-        {"method": "initialized", "params": {}},
-        {"method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}},
-        {"id": 2, "method": "textDocument/formatting", "params": {"textDocument": {"uri": uri}, "options": FORMATTING}},
-    )
+    session, result = started(capabilities, root, *flags, options=options)
+    answers = [result]
+    session.send(*opened(uri, text), formatting(2, uri))
     answers.append(session.response(2)["result"])
     session.send(  # once the answer is in: a change sent with a request pending would make it stale
         {"method": "textDocument/didChange", "params": {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [
             {"range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}}, "text": "y  =  2\n"}]}},
-        {"id": 3, "method": "textDocument/formatting", "params": {"textDocument": {"uri": uri}, "options": FORMATTING}},
+        formatting(3, uri),
     )
     answers.append(session.response(3)["result"])
     session.send({"id": 4, "method": "textDocument/diagnostic", "params": {"textDocument": {"uri": uri}}})
@@ -154,16 +167,12 @@ def test_settings_the_server_reports_leave_initialize_to_it(tmp_path):
 def test_a_request_it_does_not_answer_hands_over_and_the_end_of_input_ends_the_server(tmp_path):
     capabilities = unique_capabilities()
     conversation(capabilities, tmp_path, MESSY)
-    session = RawSession()
     uri = (tmp_path / "mod.py").as_uri()
-    session.send({"id": 1, "method": "initialize", "params": {"processId": None, "rootUri": tmp_path.as_uri(),
-                                                              "capabilities": capabilities}})
-    session.response(1)
+    session, _ = started(capabilities, tmp_path)
     session.send(
-        {"method": "initialized", "params": {}},
-        {"method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": MESSY}}},
+        *opened(uri, MESSY),
         {"id": 2, "method": "textDocument/hover", "params": {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 8}}},
-        {"id": 3, "method": "textDocument/formatting", "params": {"textDocument": {"uri": uri}, "options": FORMATTING}},
+        formatting(3, uri),
     )
     assert session.response(2)["result"] is None  # no hover there: the server answered
     assert session.response(3)["result"]
@@ -187,17 +196,10 @@ def test_malformed_input_after_initialize_is_skipped_and_the_session_goes_on(tmp
     server: pygls took the empty body it was handed for the end of the input)."""
     capabilities = unique_capabilities()
     conversation(capabilities, tmp_path, MESSY)  # keeps the initialize result
-    session = RawSession(*flags)
     uri = (tmp_path / "mod.py").as_uri()
-    session.send({"id": 1, "method": "initialize", "params": {"processId": None, "rootUri": tmp_path.as_uri(),
-                                                              "capabilities": capabilities}})
-    session.response(1)
+    session, _ = started(capabilities, tmp_path, *flags)
     session.process.stdin.write(junk)
-    session.send(
-        {"method": "initialized", "params": {}},
-        {"method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": MESSY}}},
-        {"id": 2, "method": "textDocument/formatting", "params": {"textDocument": {"uri": uri}, "options": FORMATTING}},
-    )
+    session.send(*opened(uri, MESSY), formatting(2, uri))
     assert session.response(2)["result"]
     session.close()
 
@@ -205,17 +207,9 @@ def test_malformed_input_after_initialize_is_skipped_and_the_session_goes_on(tmp
 def start_and_format(capabilities: dict, root: Path, *then: dict) -> RawSession:
     """A start the prelude answers: initialize, then initialized, didOpen, formatting (and
     ``then``) in one write; the formatting's answer is checked."""
-    session = RawSession()
     uri = (root / "mod.py").as_uri()
-    session.send({"id": 1, "method": "initialize", "params": {"processId": None, "rootUri": root.as_uri(),
-                                                              "capabilities": capabilities}})
-    session.response(1)
-    session.send(
-        {"method": "initialized", "params": {}},
-        {"method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": MESSY}}},
-        {"id": 2, "method": "textDocument/formatting", "params": {"textDocument": {"uri": uri}, "options": FORMATTING}},
-        *then,
-    )
+    session, _ = started(capabilities, root)
+    session.send(*opened(uri, MESSY), formatting(2, uri), *then)
     assert session.response(2)["result"]
     return session
 
@@ -240,10 +234,7 @@ def test_after_shutdown_requests_are_refused_as_the_server_refuses_them_and_exit
         "textDocument": {"uri": (tmp_path / "mod.py").as_uri()}, "position": {"line": 0, "character": 0}}}
     refusals = []
     for flags in ((), ("--no-prelude",)):
-        session = RawSession(*flags)
-        session.send({"id": 1, "method": "initialize", "params": {"processId": None, "rootUri": tmp_path.as_uri(),
-                                                                  "capabilities": capabilities}})
-        session.response(1)
+        session, _ = started(capabilities, tmp_path, *flags)
         session.send({"method": "initialized", "params": {}}, {"id": 3, "method": "shutdown"}, hover,
                      {"id": 5, "method": "shutdown"})  # a second shutdown, as Neovim sends when it quits
         assert session.response(3)["result"] is None
@@ -256,8 +247,6 @@ def test_after_shutdown_requests_are_refused_as_the_server_refuses_them_and_exit
     # exit without shutdown: 1, with the prelude as without it
     session = start_and_format(capabilities, tmp_path, {"method": "exit"})
     assert session.process.wait(timeout=60) == 1
-    session = RawSession("--no-prelude")
-    session.send({"id": 1, "method": "initialize", "params": {"processId": None, "rootUri": None, "capabilities": {}}})
-    session.response(1)
+    session, _ = started({}, tmp_path, "--no-prelude")
     session.send({"method": "exit"})
     assert session.process.wait(timeout=60) == 1

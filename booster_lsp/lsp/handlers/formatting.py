@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
@@ -33,24 +34,23 @@ async def formatting(ls: BoosterLanguageServer, params: types.DocumentFormatting
 async def range_formatting(
     ls: BoosterLanguageServer, params: types.DocumentRangeFormattingParams
 ) -> JsonResult | None:
-    snapshot = ls.request_snapshot(params.text_document.uri)
-    if snapshot is None:
-        return None
-    ranges = (text_range(params.range),)
-    outcome = await ls.run_in_worker(format_snapshot, ls.booster, snapshot, ls.features.position_encoding, ranges)
-    return answer(ls, snapshot, outcome)
+    return await _format_ranges(ls, params.text_document.uri, [params.range])
 
 
 async def ranges_formatting(
     ls: BoosterLanguageServer, params: types.DocumentRangesFormattingParams
 ) -> JsonResult | None:
-    snapshot = ls.request_snapshot(params.text_document.uri)
+    return await _format_ranges(ls, params.text_document.uri, params.ranges)
+
+
+async def _format_ranges(ls: BoosterLanguageServer, uri: str, ranges: Sequence[types.Range]) -> JsonResult | None:
+    snapshot = ls.request_snapshot(uri)
     if snapshot is None:
         return None
-    if not params.ranges:
+    if not ranges:
         return JsonResult("[]")
-    ranges = tuple(text_range(range_) for range_ in params.ranges)
-    outcome = await ls.run_in_worker(format_snapshot, ls.booster, snapshot, ls.features.position_encoding, ranges)
+    text_ranges = tuple(text_range(range_) for range_ in ranges)
+    outcome = await ls.run_in_worker(format_snapshot, ls.booster, snapshot, ls.features.position_encoding, text_ranges)
     return answer(ls, snapshot, outcome)
 
 
