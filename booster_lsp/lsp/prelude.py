@@ -29,7 +29,7 @@ server then holds the session's state as if it had read every message itself, an
 answers everything the prelude did not.
 
 Measured on the 2-core benchmark VM (benchmarks/benchmark_lsp.py, interleaved): spawn ->
-first formatting response 261-262 ms, 511-520 ms with ``--no-prelude``.
+first formatting response 261-316 ms, 511-572 ms with ``--no-prelude``.
 """
 
 from __future__ import annotations
