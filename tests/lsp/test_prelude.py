@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.lsp.conftest import ROOT
 
@@ -250,3 +252,57 @@ def test_after_shutdown_requests_are_refused_as_the_server_refuses_them_and_exit
     session, _ = started({}, tmp_path, "--no-prelude")
     session.send({"method": "exit"})
     assert session.process.wait(timeout=60) == 1
+
+
+TEXTS = [MESSY, BROKEN, "x = 1\n", "def f( a ):\n  return a\n", ""]
+STEP = st.one_of(
+    st.tuples(st.just("open"), st.integers(0, 1), st.sampled_from(TEXTS)),
+    st.tuples(st.just("change"), st.integers(0, 1), st.sampled_from(TEXTS)),  # the whole text
+    st.tuples(st.just("insert"), st.integers(0, 1), st.just("y  =  2\n")),  # at the first line
+    st.tuples(st.just("format"), st.integers(0, 1), st.just("")),
+    st.tuples(st.just("close"), st.integers(0, 1), st.just("")),
+)
+
+
+def play(capabilities: dict[str, Any], root: Path, steps: list[tuple[str, int, str]], *flags: str) -> list[Any]:
+    """The steps as one client would send them (each formatting request's answer awaited),
+    then shutdown and exit; every answer, every window/showMessage and the exit code."""
+    session, _ = started(capabilities, root, *flags)
+    session.send({"method": "initialized", "params": {}})
+    versions = [0, 0]
+    answers: list[Any] = []
+    for number, (kind, doc, text) in enumerate(steps, start=2):
+        uri = (root / f"doc{doc}.py").as_uri()
+        versions[doc] += 1
+        document = {"uri": uri, "version": versions[doc]}
+        if kind == "open":
+            session.send({"method": "textDocument/didOpen", "params": {"textDocument": {**document, "languageId": "python", "text": text}}})
+        elif kind in ("change", "insert"):
+            at = {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}
+            change = {"text": text} if kind == "change" else {"range": at, "text": text}
+            session.send({"method": "textDocument/didChange", "params": {"textDocument": document, "contentChanges": [change]}})
+        elif kind == "close":
+            session.send({"method": "textDocument/didClose", "params": {"textDocument": {"uri": uri}}})
+        else:
+            session.send(formatting(number, uri))
+            answers.append(session.response(number).get("result"))
+    session.send({"id": 999, "method": "shutdown"})
+    answers.append(session.response(999))
+    session.send({"method": "exit"})
+    answers.append(session.process.wait(timeout=60))
+    answers.append([note["params"]["message"] for note in session.notifications if note["method"] == "window/showMessage"])
+    return answers
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(first=st.sampled_from(TEXTS), second=st.sampled_from(TEXTS), middle=st.lists(STEP, min_size=1, max_size=8))
+def test_any_session_is_answered_with_the_prelude_as_without_it(tmp_path_factory, first, second, middle):
+    """Two documents opened, then changed (whole, or a line inserted), formatted, closed and
+    reopened in any order (a document formatted after it is closed, broken texts), then both
+    formatted: every answer, message and the exit code are the same with the prelude as
+    without it."""
+    steps = [("open", 0, first), ("open", 1, second), *middle, ("format", 0, ""), ("format", 1, "")]
+    root = tmp_path_factory.mktemp("session")
+    capabilities = unique_capabilities()
+    conversation(capabilities, root, MESSY)  # keeps the initialize result: the prelude answers
+    assert play(capabilities, root, steps) == play(capabilities, root, steps, "--no-prelude")
