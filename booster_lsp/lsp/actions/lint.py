@@ -1,9 +1,10 @@
 """Lint code actions: a quick fix per fixable diagnostic, "fix all problems of this rule in
 the file" where a rule has more than one fixable problem there (as ESLint's VS Code extension
 offers; asked of Ruff in astral-sh/ruff#15870), a suppression comment per diagnostic,
-``source.fixAll.booster`` (safe fixes; unsafe ones too where the project's Ruff configuration
-sets ``unsafe-fixes = true``, as ``source.fixAll.ruff`` does) and, for Python, ``source.organizeImports.booster``
-(Ruff's import sorting, I001, whatever the rule selection: as ``source.organizeImports.ruff``).
+``source.fixAll.booster`` (safe fixes; unsafe ones too where the project's Ruff
+configuration sets ``unsafe-fixes = true``, as ``source.fixAll.ruff`` does) and, for Python,
+``source.organizeImports.booster`` (Ruff's import sorting, I001, whatever the rule selection:
+as ``source.organizeImports.ruff``).
 
 Quick fixes and suppressions are computed while listing: their edits come with the lint
 results of the revision (cached by the diagnostics; collected once if the client asks for
