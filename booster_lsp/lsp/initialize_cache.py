@@ -42,15 +42,15 @@ def cache_key(capabilities: Any) -> str | None:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-def load(key: str) -> str | None:
-    """The kept result (its JSON text) for this key, if there is a valid one."""
+def load(key: str) -> tuple[str, dict[str, Any]] | None:
+    """The kept result for this key, if there is a valid one: its JSON text and its value."""
     path = _path(key)
     try:
         text = path.read_text(encoding="utf-8") if path is not None else None
         result = json.loads(text) if text is not None else None
     except (OSError, ValueError):
         return None
-    return text if isinstance(result, dict) and isinstance(result.get("capabilities"), dict) else None
+    return (text, result) if isinstance(result, dict) and isinstance(result.get("capabilities"), dict) else None
 
 
 def store(key: str, result_json: str) -> None:
@@ -68,14 +68,15 @@ def store(key: str, result_json: str) -> None:
         log.debug("initialize result not kept: %s", error)
 
 
-def remember(capabilities: Any, result_json: str, answered: str | None = None) -> None:
-    """Keep the server's initialize result for a client with these capabilities. ``answered``:
-    the kept result the prelude answered this session's initialize with, which should be the
-    same (it is keyed by the code that computes it); were it not, the server's replaces it."""
-    key = cache_key(capabilities)
+def remember(capabilities: Any, result_json: str, answered: str | None = None, key: str | None = None) -> None:
+    """Keep the server's initialize result for a client with these capabilities (``key``: their
+    key, where the prelude has computed it already). ``answered``: the kept result the prelude
+    answered this session's initialize with, which should be the same (it is keyed by the code
+    that computes it); were it not, the server's replaces it."""
+    key = key or cache_key(capabilities)
     if key is None:
         return
-    kept = answered if answered is not None else load(key)
+    kept = answered if answered is not None else (found[0] if (found := load(key)) else None)
     if kept is not None and same_result(kept, result_json):
         return
     if answered is not None:

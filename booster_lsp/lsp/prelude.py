@@ -81,6 +81,7 @@ class Handover:
     with ``initialize_result``, the kept result the prelude answered ``initialize`` with."""
 
     unread: bytes = b""
+    initialize_key: str | None = None  # the key of the client's capabilities, if computed (initialize_cache)
     initialize_result: str | None = None
     why_not: str = "no initialize message"  # why initialize was left to the server
     handed_over_at: str = "a pause"  # the message the server takes over with
@@ -109,14 +110,14 @@ class Prelude:
         self.encoding = PositionEncoding.UTF16
         self.at_end = False
         self.shut_down = False
-        self.answered = 0
+        self.handover = Handover()
 
     def run(self) -> Handover:
         started = time.perf_counter()
-        handover = Handover()
+        handover = self.handover
         try:
             body = self._next_message(INITIALIZE_WAIT_S)
-            answered = body is not None and self._initialize(body, handover) == ANSWERED
+            answered = body is not None and self._initialize(body) == ANSWERED
             # after shutdown only exit means anything: the prelude waits for it as the server would
             while answered and (body := self._next_message(None if self.shut_down else IDLE_S)) is not None:
                 try:
@@ -137,31 +138,32 @@ class Prelude:
                 handover.exit_code = 0
         except Exception as error:  # noqa: BLE001 - stdin or stdout broken, a cache it cannot read: the server goes on
             log.warning("prelude: %s; handing over", error)
-        handover.answered = self.answered
         handover.unread = b"".join(frame(body) for body in self.replay) + bytes(self.buffer)
         handover.elapsed_ms = (time.perf_counter() - started) * 1000
         log.debug(handover.summary())
         return handover
 
     # ------------------------------------------------------------------ messages
-    def _initialize(self, body: bytes, handover: Handover) -> str:
+    def _initialize(self, body: bytes) -> str:
+        handover = self.handover
         self.replay.append(body)  # until it is answered
         message = _json_object(body)
         params = message.get("params") if message is not None else None
         if message is None or message.get("method") != "initialize" or "id" not in message or not isinstance(params, dict):
             handover.why_not = "the first message is not an initialize request"
             return STOP
-        key = initialize_cache.cache_key(params.get("capabilities"))
-        result = initialize_cache.load(key) if key is not None else None
-        if result is None:
+        handover.initialize_key = key = initialize_cache.cache_key(params.get("capabilities"))
+        kept = initialize_cache.load(key) if key is not None else None
+        if kept is None:
             handover.why_not = "no result kept for this client's capabilities and this installation"
             return STOP
+        result, value = kept
         config = _initial_config(params)
         if config is None:
             handover.why_not = "the server reports settings, or a root that is not a file URI"
             return STOP
         try:
-            self.encoding = PositionEncoding(json.loads(result)["capabilities"].get("positionEncoding", "utf-16"))
+            self.encoding = PositionEncoding(value["capabilities"].get("positionEncoding", "utf-16"))
         except ValueError:
             handover.why_not = "the kept result has an unknown position encoding"
             return STOP
@@ -188,7 +190,7 @@ class Prelude:
         if method in _SERVER_NOTIFICATIONS and "id" not in message:
             return KEPT
         if method == "textDocument/formatting" and "id" in message and self._format(message):
-            self.answered += 1
+            self.handover.answered += 1
             return ANSWERED
         if method == "shutdown" and type(message.get("id")) in (int, str):
             self._respond(message["id"], "null")

@@ -287,10 +287,12 @@ class BoosterLanguageServer(LanguageServer):
         self.executor.submit(self._warm_up, languages)
 
     def keep_initialize_result(self, capabilities: Any, result: Any) -> None:
-        """Keep the initialize result for the next start's prelude (in a worker: the key
-        walks the installed code); on a start the prelude answered, check its answer."""
-        answered = self.handover.initialize_result if self.handover is not None else None
-        self.executor.submit(initialize_cache.remember, capabilities, json.dumps(result), answered)
+        """Keep the initialize result for the next start's prelude (in a worker: the key, unless
+        the prelude has computed it, walks the installed code); on a start the prelude
+        answered, check its answer."""
+        handover = self.handover or Handover()
+        self.executor.submit(initialize_cache.remember, capabilities, json.dumps(result), handover.initialize_result,
+                             handover.initialize_key)
 
     def _warm_up(self, languages: list[str]) -> None:
         try:
