@@ -14,19 +14,29 @@ same ~300-line Python file, in the same run:
   ``--fork-server`` once its fork server is running (lsp/fork_server.py): the session is
   then a fork of a process that has imported the server.
 
+All servers are driven interleaved: each revision goes to each of them in turn, so that they
+see the same moments of a VM whose speed drifts within minutes. booster-lsp is first sent a
+request its prelude leaves to the server (``booster.stats``), so that the measured requests
+are answered by the server, as in an editing session, not by the prelude that answers a
+start's first burst.
+
 A third server, "floor" (floor_server.py), answers every request at once with a canned
-result: the floor of each row for any Python server on this machine. A fourth, "pygls floor"
-(pygls_floor_server.py), is the smallest pygls 2 server, doing the same: the floor of each row
-for any server on booster-lsp's stack (pygls, lsprotocol, cattrs). For cold start there is
-also the floor of booster's core: a process that imports it, loads Ruff's module and formats
-the file once, with no LSP at all.
+result: the floor of each row for any Python server on this machine. "module floor"
+(floor_server.py --format) is a one-thread Python server that only runs the same module (the
+core as the server configures it) and answers the whole document as one edit: booster-lsp's
+round trip less its round trip on the same revision is our own time, with what the machine
+takes to wake both processes around a millisecond of module time cancelled out. "pygls
+floor" (pygls_floor_server.py) is the smallest pygls 2 server, answering with a canned edit:
+the floor of each row for any server on booster-lsp's stack (pygls, lsprotocol, cattrs). For
+cold start there is also the floor of booster's core: a process that imports it, loads Ruff's
+module and formats the file once, with no LSP at all.
 
 Also prints the in-process module time (WASMBooster, cache off), measured right after each
-cache-miss round trip on the same revision; the LSP overhead is the median of the differences
-of those pairs. The document's
-path is in this checkout, so its pyproject.toml's Ruff configuration (line-length 120) applies
-to both servers and to the in-process module alike (before booster read it, ruff server
-formatted to 120 columns and booster to 88).
+revision's round trips, and our own time over it. The document's path is in this checkout,
+so its pyproject.toml's Ruff configuration (line-length 120) applies to every server and to
+the in-process module alike (before booster read it, ruff server formatted to 120 columns
+and booster to 88).
+
 Usage: python benchmarks/benchmark_lsp.py [--runs 50] [--idle-runs 20] [--cold-runs 5]
 """
 
@@ -147,39 +157,52 @@ def edited(formatted: str, number: int) -> str:
 
 
 def warm(
-    command: list[str], text: str, formatted: str, runs: int, idle_runs: int, idle: float, module=None
-) -> dict[str, list[float]]:
-    """Round trips; with ``module`` (an in-process WASMBooster), each cache miss is followed
-    by the module's own time on the same revision (``module_miss``, ``module_miss_edit``):
-    interleaved, both see the same moment of a noisy VM, where two separate phases drifted
-    by more than a millisecond."""
-    client = Client(command)
-    client.initialize()
-    open_document(client, text)
-    for _ in range(5):
-        timed_format(client)  # warm-up: module loaded, instances created
-    version = 1
-    results: dict[str, list[float]] = {"miss": [], "miss_edit": [], "save": [], "module_miss": [], "module_miss_edit": []}
+    commands: dict[str, list[str]], text: str, formatted: str, runs: int, idle_runs: int, idle: float, module,
+    no_save: tuple[str, ...] = (),
+) -> dict[str, dict[str, list[float]]]:
+    """Round trips of every server, interleaved: each revision goes to each server in turn
+    (the order rotating), then to ``module`` (an in-process WASMBooster, cache off:
+    ``module_miss``, ``module_miss_edit``), so that all of them see the same moments of a
+    VM whose speed drifts by more than a millisecond between phases. Format-on-save: each
+    server in turn (but those in ``no_save``) gets a change, an idle pause, the request."""
+    clients = {name: Client(command) for name, command in commands.items()}
+    versions = dict.fromkeys(clients, 1)
+    results = {name: {"miss": [], "miss_edit": []} | ({} if name in no_save else {"save": []}) for name in clients}
+    results["module"] = {"miss": [], "miss_edit": []}
+    for name, client in clients.items():
+        client.initialize()
+        open_document(client, text)
+        for _ in range(5):
+            timed_format(client)  # warm-up: module loaded, instances created
+        if name == "booster-lsp":
+            # A request its prelude (lsp/prelude.py) leaves to the server: from here on the server
+            # answers, as in an editing session (the prelude only answers a start's first burst).
+            client.request("workspace/executeCommand", {"command": "booster.stats"})
+    names = list(clients)
     for key, make in (("miss", lambda n: variant(text, n)), ("miss_edit", lambda n: edited(formatted, n))):
         for number in range(runs):
-            version += 1
             revision = make(number)
-            change(client, version, revision)
-            elapsed, edits = timed_format(client)
-            assert edits > 0
-            results[key].append(elapsed)
-            if module is not None:
-                started = time.perf_counter()
-                module.transform_sync(revision, "format", "python", path=PATH)
-                results[f"module_{key}"].append((time.perf_counter() - started) * 1000)
+            for name in names[number % len(names):] + names[: number % len(names)]:
+                versions[name] += 1
+                change(clients[name], versions[name], revision)
+                elapsed, edits = timed_format(clients[name])
+                assert edits > 0, name
+                results[name][key].append(elapsed)
+            started = time.perf_counter()
+            module.transform_sync(revision, "format", "python", path=PATH)
+            results["module"][key].append((time.perf_counter() - started) * 1000)
     for number in range(idle_runs):
-        version += 1
-        change(client, version, edited(formatted, 10_000 + number))
-        time.sleep(idle)
-        elapsed, edits = timed_format(client)
-        assert edits >= 1, edits
-        results["save"].append(elapsed)
-    client.close()
+        for name, client in clients.items():
+            if name in no_save:
+                continue
+            versions[name] += 1
+            change(client, versions[name], edited(formatted, 10_000 + number))
+            time.sleep(idle)
+            elapsed, edits = timed_format(client)
+            assert edits >= 1, (name, edits)
+            results[name]["save"].append(elapsed)
+    for client in clients.values():
+        client.close()
     return results
 
 
@@ -277,6 +300,9 @@ def main() -> int:
         "ruff server": [ruff, "server"],
         # not a peer: what any Python server takes here before doing work (floor_server.py)
         "floor": [sys.executable, str(ROOT / "benchmarks" / "floor_server.py")],
+        # not a peer: a one-thread Python server that only runs the module and answers the whole
+        # document as one edit (floor_server.py --format): the floor of a cache miss
+        "module floor": [sys.executable, str(ROOT / "benchmarks" / "floor_server.py"), "--format"],
         # not a peer: the smallest pygls 2 server, no work (pygls_floor_server.py); booster-lsp
         # is built on pygls, so this is the floor of any server on its stack here
         "pygls floor": [sys.executable, str(ROOT / "benchmarks" / "pygls_floor_server.py")],
@@ -287,11 +313,10 @@ def main() -> int:
     )
     module = in_process_booster()
     formatted = module.transform_sync(text, "format", "python", path=PATH).transformed_code
-    results = {}
+    # the module floor keeps no speculative result: after a pause it formats as on a miss
+    results = warm(servers, text, formatted, args.runs, args.idle_runs, args.idle, module, no_save=("module floor",))
     for name, command in servers.items():
-        results[name] = warm(command, text, formatted, args.runs, args.idle_runs, args.idle,
-                             module if name == "booster-lsp" else None)
-        if name != "booster-lsp":
+        if name not in ("booster-lsp", "module floor"):
             results[name]["cold"] = cold(command, text, args.cold_runs)
     results["booster-lsp"]["cold"], no_prelude = [], []
     for _ in range(args.cold_runs):  # interleaved: both see the same moments of a noisy VM
@@ -301,8 +326,8 @@ def main() -> int:
     core = cold_core(text, args.cold_runs)
 
     rows = [
-        ("Ruff formatter in WASM, in process, messy file (cache off)", results["booster-lsp"]["module_miss"], None),
-        ("Ruff formatter in WASM, in process, one-line edit (cache off)", results["booster-lsp"]["module_miss_edit"], None),
+        ("Ruff formatter in WASM, in process, messy file (cache off)", results["module"]["miss"], None),
+        ("Ruff formatter in WASM, in process, one-line edit (cache off)", results["module"]["miss_edit"], None),
     ]
     for label, key in [
         ("LSP formatting, changed messy document (cache miss)", "miss"),
@@ -311,7 +336,8 @@ def main() -> int:
         ("cold start: spawn -> first formatting response", "cold"),
     ]:
         for name in servers:
-            rows.append((f"{label} — {name}", results[name][key], key))
+            if key in results[name]:
+                rows.append((f"{label} — {name}", results[name][key], key))
     rows.append(("cold start: spawn -> first formatting response — booster-lsp --no-prelude", no_prelude, "cold"))
     rows.append(("cold start: spawn -> first formatting response — booster-lsp --fork-server", fork_server, "cold"))
     rows.append(("cold start floor of the core: spawn -> import, load, first format (no LSP)", core, "cold"))
@@ -320,17 +346,18 @@ def main() -> int:
     for label, values, _ in rows:
         print(f"{label:<{width}}  {statistics.median(values):>10.3f}  {p95(values):>8.3f}  {len(values):>4}")
     print()
+    ours = results["booster-lsp"]
     for key in ("miss", "miss_edit"):
-        ours = statistics.median(results["booster-lsp"][key])
-        own = statistics.median(a - b for a, b in zip(results["booster-lsp"][key], results["booster-lsp"][f"module_{key}"]))
-        ratio = ours / statistics.median(results["ruff server"][key])
+        ratio = statistics.median(ours[key]) / statistics.median(results["ruff server"][key])
+        over_module = statistics.median(a - b for a, b in zip(ours[key], results["module"][key]))
+        over_floor = statistics.median(a - b for a, b in zip(ours[key], results["module floor"][key]))
         print(
-            f"cache miss ({key}): booster-lsp / ruff server = {ratio:.2f}x (target <= 3x); "
-            f"LSP overhead over the module (median of each request's round trip less the module's time on "
-            f"the same revision just after it) = {own:.3f} ms (target <= 0.3 ms); the pygls floor's "
-            f"round trip (no work) {statistics.median(results['pygls floor'][key]):.3f} ms"
+            f"cache miss ({key}): booster-lsp / ruff server = {ratio:.2f}x (target <= 3x); our own time "
+            f"(target <= 0.3 ms): over the module floor's round trip on the same revision "
+            f"{over_floor:.3f} ms, over the in-process module's time {over_module:.3f} ms; "
+            f"the pygls floor's round trip (no work) {statistics.median(results['pygls floor'][key]):.3f} ms"
         )
-    save = statistics.median(results["booster-lsp"]["save"])
+    save = statistics.median(ours["save"])
     print(
         f"format-on-save: booster-lsp median {save:.3f} ms vs ruff server "
         f"{statistics.median(results['ruff server']['save']):.3f} ms (target <= 0.3 ms and faster than ruff); "
@@ -338,7 +365,7 @@ def main() -> int:
         f"the pygls floor {statistics.median(results['pygls floor']['save']):.3f} ms"
     )
     print(
-        f"cold start: booster-lsp median {statistics.median(results['booster-lsp']['cold']):.0f} ms (target <= 400 ms), "
+        f"cold start: booster-lsp median {statistics.median(ours['cold']):.0f} ms (target <= 400 ms), "
         f"--no-prelude {statistics.median(no_prelude):.0f} ms, --fork-server {statistics.median(fork_server):.0f} ms; "
         f"the core alone, without LSP, {statistics.median(core):.0f} ms; "
         f"the pygls floor (no work at all) {statistics.median(results['pygls floor']['cold']):.0f} ms"

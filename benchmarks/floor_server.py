@@ -1,7 +1,15 @@
 """The floor of benchmark_lsp.py: a stdio JSON-RPC server in plain Python, one thread, that
 answers every request at once with a canned result (formatting: one edit). What it takes is
-what any Python language server takes on this machine before doing any work: pipe I/O,
-wake-ups after an idle pause, JSON, interpreter start-up."""
+what any Python language server takes on this machine: pipe I/O, wake-ups after an idle
+pause, JSON, interpreter start-up.
+
+With ``--format`` it is the floor of a formatting round trip on a cache miss: it keeps the
+documents' full texts (didOpen, full-text didChange) and formats with booster's core as the
+language server configures it (lsp/startup.py), in its one thread, answering the whole
+document as one edit. Nothing else: no thread hand-offs, no line diff, no configuration
+look-ups of its own. A round trip of booster-lsp less one of this server, on the same
+revision at the same moment, is what booster-lsp adds to running the module; the machine's
+part (waking both processes while the module runs) is in both and cancels out."""
 
 import json
 import os
@@ -10,7 +18,36 @@ import sys
 CANNED_EDITS = json.dumps([{"range": {"start": {"line": 0, "character": 0}, "end": {"line": 1, "character": 0}}, "newText": "x = 1\n"}])
 
 
+def formatter():
+    """``format(uri) -> edits JSON`` over the documents that ``keep(message)`` keeps."""
+    from urllib.parse import unquote, urlparse
+
+    from booster_lsp import BoosterConfig, WASMBooster
+    from booster_lsp.lsp.startup import configure_for_server
+
+    booster = configure_for_server(WASMBooster(BoosterConfig(), stats_path=None))
+    documents: dict[str, str] = {}
+
+    def keep(message: dict) -> None:
+        params = message.get("params") or {}
+        if message.get("method") == "textDocument/didOpen":
+            documents[params["textDocument"]["uri"]] = params["textDocument"]["text"]
+        elif message.get("method") == "textDocument/didChange":
+            documents[params["textDocument"]["uri"]] = params["contentChanges"][-1]["text"]
+
+    def format_document(uri: str) -> str:
+        text = documents[uri]
+        result = booster.transform_sync(text, "format", "python", path=unquote(urlparse(uri).path))
+        if not result.success or result.transformed_code == text:
+            return "[]"
+        end = {"line": text.count("\n") + 1, "character": 0}
+        return json.dumps([{"range": {"start": {"line": 0, "character": 0}, "end": end}, "newText": result.transformed_code}])
+
+    return keep, format_document
+
+
 def main() -> int:
+    keep, format_document = formatter() if "--format" in sys.argv[1:] else (None, None)
     buffer = b""
     while True:
         while b"\r\n\r\n" not in buffer:
@@ -25,8 +62,13 @@ def main() -> int:
         body, buffer = buffer[:length], buffer[length:]
         message = json.loads(body)
         method = message.get("method")
+        if keep is not None:
+            keep(message)
         if "id" in message and method:
-            result = {"textDocument/formatting": CANNED_EDITS, "initialize": '{"capabilities": {}}'}.get(method, "null")
+            if method == "textDocument/formatting" and format_document is not None:
+                result = format_document(message["params"]["textDocument"]["uri"])
+            else:
+                result = {"textDocument/formatting": CANNED_EDITS, "initialize": '{"capabilities": {}}'}.get(method, "null")
             response = b'{"jsonrpc": "2.0", "id": %s, "result": %s}' % (json.dumps(message["id"]).encode(), result.encode())
             os.write(1, b"Content-Length: %d\r\n\r\n%s" % (len(response), response))
         if method == "exit":

@@ -53,6 +53,8 @@ class StatsRecorder:
         self._llm_samples: dict[str, deque[float]] = {}
         self._last_save = 0.0
         self._dirty = False
+        self._save_wanted = threading.Event()
+        self._saver_pid: int | None = None  # the process whose saver thread runs (a fork has none)
         self._synced: dict[str, Any] = self._as_data()  # the view as of the last load or save
         self._new_samples: dict[str, int] = {}  # samples recorded since then, per operation
         self._new_llm_samples: dict[str, int] = {}
@@ -143,7 +145,23 @@ class StatsRecorder:
         self._adopt(data)
 
     def _maybe_save(self) -> None:
-        if self.path is not None and time.monotonic() - self._last_save >= SAVE_INTERVAL_S:
+        """Have the saver thread save, at most once a ``SAVE_INTERVAL_S``. Never on the
+        recording thread: a save (a file lock, a read, a write: ~1 ms) made one language-server
+        request a second pay for it. What was recorded last is saved at exit (WASMBooster)."""
+        if self.path is None or self._save_wanted.is_set():
+            return
+        if self._saver_pid != os.getpid():
+            with self._lock:
+                if self._saver_pid != os.getpid():
+                    self._saver_pid = os.getpid()
+                    threading.Thread(target=self._save_periodically, name="booster-stats", daemon=True).start()
+        self._save_wanted.set()
+
+    def _save_periodically(self) -> None:
+        while True:
+            self._save_wanted.wait()
+            time.sleep(max(0.0, self._last_save + SAVE_INTERVAL_S - time.monotonic()))
+            self._save_wanted.clear()  # what is recorded from now on asks for the next save
             self.save()
 
     def save(self) -> None:

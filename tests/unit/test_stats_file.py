@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import threading
+import time
 
 import pytest
 
@@ -46,3 +49,33 @@ def test_reset_zeroes_the_file_for_every_recorder(tmp_path):
     record(first, 1)
     first.save()  # adds its one new record to the zeroed file, not its earlier three
     assert json.loads(path.read_text())["totals"]["total_transformations"] == 1
+
+
+def wait_for(condition, timeout_s: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def test_records_are_saved_by_a_thread_of_their_own_without_blocking_the_recorder(tmp_path):
+    """Another process holding the file's lock (a `booster format` saving) must not hold up a
+    recording thread (a language-server request): the save waits, the record does not."""
+    fcntl = pytest.importorskip("fcntl")  # the lock between processes: POSIX only
+    path = tmp_path / "stats.json"
+    recorder = StatsRecorder(BASELINES, path)
+    holder = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    try:
+        recording = threading.Thread(target=record, args=(recorder, 3))
+        recording.start()
+        recording.join(timeout=5)
+        assert not recording.is_alive(), "record() waited for the file lock"
+        assert not path.exists()
+    finally:
+        os.close(holder)  # releases the lock: the saver goes on
+    assert wait_for(lambda: path.exists() and json.loads(path.read_text())["totals"]["total_transformations"] == 3)
+    record(recorder, 2)  # saved again, within a save interval, without an explicit save()
+    assert wait_for(lambda: json.loads(path.read_text())["totals"]["total_transformations"] == 5)
