@@ -174,7 +174,7 @@ def warm(
         open_document(client, text)
         for _ in range(5):
             timed_format(client)  # warm-up: module loaded, instances created
-        if name == "booster-lsp":
+        if "booster_lsp.lsp" in commands[name]:
             # A request its prelude (lsp/prelude.py) leaves to the server: from here on the server
             # answers, as in an editing session (the prelude only answers a start's first burst).
             client.request("workspace/executeCommand", {"command": "booster.stats"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os.path
 from enum import Enum
 from pathlib import PurePath
 from typing import Any
@@ -43,7 +44,9 @@ LANGUAGE_ALIASES = {"py": "python", "js": "javascript", "ts": "typescript", "jsx
 
 
 def language_for_path(path: str | PurePath) -> str | None:
-    return LANGUAGE_BY_EXTENSION.get(PurePath(path).suffix.lower())
+    # os.path, not PurePath(path).suffix: every formatting request asks, and building the
+    # PurePath was most of the time (the two agree on every name with an extension we know)
+    return LANGUAGE_BY_EXTENSION.get(os.path.splitext(os.fspath(path))[1].lower())
 
 
 def normalize_language(language: str) -> str:

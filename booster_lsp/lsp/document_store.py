@@ -8,6 +8,7 @@ The LineIndex of a snapshot is built once, on first use.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import threading
 from dataclasses import dataclass, field
@@ -79,15 +80,15 @@ class DocumentSnapshot:
         """Are its lines indexed yet (the first position conversion of a revision does it)?"""
         return bool(self._index)
 
-    @property
+    @functools.cached_property
     def path(self) -> str:
         return uri_path(self.uri)
 
-    @property
+    @functools.cached_property
     def file_path(self) -> str | None:
         """The file's path for a ``file:`` URI (where a project's configuration is looked
         up), else ``None`` (an untitled buffer has no project)."""
-        return uri_path(self.uri) if self.uri.startswith("file:") else None
+        return self.path if self.uri.startswith("file:") else None
 
 
 class DocumentStore:

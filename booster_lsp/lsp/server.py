@@ -12,6 +12,7 @@ from booster_lsp._importing import imports_without_gc
 # every import of the server without the cyclic collector (booster_lsp/_importing.py)
 with imports_without_gc():
     import asyncio
+    import functools
     import inspect
     import json
     import logging
@@ -268,6 +269,7 @@ class BoosterLanguageServer(LanguageServer):
         self.fixed_log_level = log_level  # --log-level wins over settings
         self.handover: Handover | None = None  # what the prelude answered (start_io)
         self.exit_code = 0  # the process's, after `exit` (start_io)
+        self.stdin_reader: ThreadedStdinReader | None = None  # over stdio (start_io): its fast lane
         self.log_handler = ClientLogHandler(self)
         logging.getLogger("booster_lsp").addHandler(self.log_handler)
         for route in ROUTES:
@@ -312,8 +314,9 @@ class BoosterLanguageServer(LanguageServer):
         async def serve() -> None:
             self.event_loop = asyncio.get_running_loop()  # for the fast lane's hand-backs
             unread = handover.unread if handover is not None else b""
-            reader = ThreadedStdinReader(stdin or sys.stdin.buffer, self.event_loop, self._fast_lane, unread)
-            await run_async(self._stop_event, reader, self.protocol, log, self.report_server_error)
+            self.stdin_reader = ThreadedStdinReader(stdin or sys.stdin.buffer, self.event_loop, self._fast_lane, unread)
+            self.stdin_reader.start()  # after the assignment: the fast lane defers work to it
+            await run_async(self._stop_event, self.stdin_reader, self.protocol, log, self.report_server_error)
 
         try:
             asyncio.run(serve())
@@ -374,7 +377,9 @@ class BoosterLanguageServer(LanguageServer):
         if snapshot is None:
             return False
         log.debug("didChange %s v%s: applied by the reader thread", snapshot.uri, snapshot.version)
-        self.event_loop.call_soon_threadsafe(documents.changed, self, snapshot)
+        # what follows a change (timers of 200-300 ms) waits until the request that usually
+        # comes right behind it has been answered (lsp/transport.py: deferred work)
+        self.stdin_reader.defer(functools.partial(documents.changed, self, snapshot))  # type: ignore[union-attr]
         return True
 
     def _format_directly(self, msg_id: Any, uri: str) -> bool:

@@ -1,13 +1,16 @@
-"""The stdio writer shared by the event loop and the reader thread's fast lane."""
+"""The stdio writer shared by the event loop and the reader thread's fast lane, and the
+reader thread itself: its fast lane and the work a lane defers to the loop."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 import threading
 
 import pytest
 
-from booster_lsp.lsp.transport import LockedWriter, frame
+from booster_lsp.lsp.transport import LockedWriter, ThreadedStdinReader, frame
 
 pytestmark = pytest.mark.unit
 
@@ -43,3 +46,71 @@ def test_an_in_memory_stream_gets_the_same_bytes():
     stream = Unclosed()
     LockedWriter(stream).write_message(b'{"id": 1}')
     assert stream.getvalue() == frame(b'{"id": 1}')
+
+
+async def next_body(reader: ThreadedStdinReader) -> bytes:
+    """One message as pygls reads it: header lines up to the blank one, then the body."""
+    length = 0
+    while (line := await reader.readline()) not in (b"\r\n", b""):
+        length = int(line.split(b":")[1])
+    return await reader.readexactly(length) if line else b""
+
+
+def run_reader(lane, script) -> None:
+    """``script(reader, write)`` on an event loop, the reader reading a pipe the test writes to."""
+
+    async def main() -> None:
+        read_end, write_end = os.pipe()
+        reader = ThreadedStdinReader(os.fdopen(read_end, "rb"), asyncio.get_running_loop(), lambda body: lane(reader, body))
+        reader.start()
+        try:
+            await asyncio.wait_for(script(reader, lambda data: os.write(write_end, data)), timeout=20)
+        finally:
+            os.close(write_end)
+
+    asyncio.run(main())
+
+
+def test_work_a_lane_defers_runs_on_the_loop_before_the_next_message_it_handles():
+    events: list[str] = []
+
+    def lane(reader: ThreadedStdinReader, body: bytes) -> bool:
+        if body.startswith(b'"change'):
+            reader.defer(lambda: events.append(f"after {body.decode()} on {threading.current_thread().name}"))
+            return True
+        return False
+
+    async def script(reader: ThreadedStdinReader, write) -> None:
+        write(frame(b'"change 1"') + frame(b'"change 2"') + frame(b'"request"'))
+        events.append(f"loop got {(await next_body(reader)).decode()}")
+
+    run_reader(lane, script)
+    main = threading.main_thread().name
+    assert events == [f'after "change 1" on {main}', f'after "change 2" on {main}', 'loop got "request"']
+
+
+def test_deferred_work_runs_once_the_input_is_quiet():
+    async def script(reader: ThreadedStdinReader, write) -> None:
+        ran = asyncio.Event()
+        deferred.append(ran.set)
+        write(frame(b'"change"'))  # nothing follows it
+        await ran.wait()  # wait_for in run_reader fails the test if it never runs
+
+    deferred: list = []
+    run_reader(lambda reader, body: reader.defer(deferred[0]) or True, script)
+
+
+def test_a_fast_lane_that_raises_leaves_the_message_to_the_loop_and_the_reader_goes_on(caplog):
+    def lane(reader: ThreadedStdinReader, body: bytes) -> bool:
+        if body == b'"bug"':
+            raise KeyError("a bug in the lane")
+        return False
+
+    async def script(reader: ThreadedStdinReader, write) -> None:
+        write(frame(b'"bug"') + frame(b'"next"'))
+        assert await next_body(reader) == b'"bug"'
+        assert await next_body(reader) == b'"next"'
+
+    with caplog.at_level(logging.ERROR, logger="booster_lsp.lsp.transport"):
+        run_reader(lane, script)
+    assert "fast lane failed; the message takes the normal path" in caplog.text and "a bug in the lane" in caplog.text
