@@ -379,7 +379,7 @@ class BoosterLanguageServer(LanguageServer):
         log.debug("didChange %s v%s: applied by the reader thread", snapshot.uri, snapshot.version)
         # what follows a change (timers of 200-300 ms) waits until the request that usually
         # comes right behind it has been answered (lsp/transport.py: deferred work)
-        self.stdin_reader.defer(functools.partial(documents.changed, self, snapshot))  # type: ignore[union-attr]
+        self.stdin_reader.defer(snapshot.uri, functools.partial(documents.changed, self, snapshot))  # type: ignore[union-attr]
         return True
 
     def _format_directly(self, msg_id: Any, uri: str) -> bool:

@@ -165,22 +165,24 @@ class ThreadedStdinReader:
         self._unhandled = 0
         self._taken = False
         self._count_lock = threading.Lock()
-        #: callbacks for the loop that a fast lane left (defer); only the reader thread touches it
-        self._deferred: list[Callable[[], None]] = []
+        #: callbacks for the loop that a fast lane left (defer), by key; only the reader thread touches it
+        self._deferred: dict[object, Callable[[], None]] = {}
 
     def start(self) -> ThreadedStdinReader:
         threading.Thread(target=self._read, name="booster-stdin", daemon=True).start()
         return self
 
-    def defer(self, callback: Callable[[], None]) -> None:
+    def defer(self, key: object, callback: Callable[[], None]) -> None:
         """Run ``callback`` on the event loop once the input is quiet, or before the next
-        message the loop handles (see the module's docstring). Called by a fast lane, in the
-        reader thread."""
-        self._deferred.append(callback)
+        message the loop handles (see the module's docstring); a later callback of the same
+        ``key`` (a document) replaces it, so a burst of changes with no quiet moment holds one
+        each. Called by a fast lane, in the reader thread."""
+        self._deferred.pop(key, None)  # re-inserted last: callbacks run in the order of their latest change
+        self._deferred[key] = callback
 
     def _flush_deferred(self) -> None:
         if self._deferred:
-            callbacks, self._deferred = self._deferred, []
+            callbacks, self._deferred = list(self._deferred.values()), {}
             self.loop.call_soon_threadsafe(_run_all, callbacks)
 
     def _took_fast_lane(self, body: bytes) -> bool:
@@ -201,7 +203,6 @@ class ThreadedStdinReader:
         buffer = bytearray(self.unread)
         try:
             while True:
-                self._slots.acquire()  # released when the loop takes the message's body
                 length = 0
                 while True:  # header lines up to the blank line
                     newline = buffer.find(b"\n")
@@ -223,7 +224,6 @@ class ThreadedStdinReader:
                         break
                 if length <= 0:  # no (valid) Content-Length: no message to read; the next header follows
                     log.warning("a message header without a valid Content-Length was skipped")
-                    self._slots.release()
                     continue
                 # pygls reads exactly this header (its pattern is case- and line-end-sensitive)
                 items = [b"Content-Length: %d\r\n" % length, b"\r\n"]
@@ -237,8 +237,10 @@ class ThreadedStdinReader:
                 body = bytes(buffer[:length])
                 del buffer[:length]
                 if self._unhandled == 0 and self.fast_lane is not None and self._took_fast_lane(body):
-                    self._slots.release()
                     continue
+                # for the loop: one slot each, released when the loop takes the body (a lane's
+                # message, answered here, takes none)
+                self._slots.acquire()
                 items.append(body)
                 with self._count_lock:
                     self._unhandled += 1

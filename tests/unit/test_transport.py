@@ -76,17 +76,19 @@ def test_work_a_lane_defers_runs_on_the_loop_before_the_next_message_it_handles(
 
     def lane(reader: ThreadedStdinReader, body: bytes) -> bool:
         if body.startswith(b'"change'):
-            reader.defer(lambda: events.append(f"after {body.decode()} on {threading.current_thread().name}"))
+            document = body.split()[1]  # "change <document> <n>"
+            reader.defer(document, lambda: events.append(f"after {body.decode()} on {threading.current_thread().name}"))
             return True
         return False
 
     async def script(reader: ThreadedStdinReader, write) -> None:
-        write(frame(b'"change 1"') + frame(b'"change 2"') + frame(b'"request"'))
+        write(b"".join(frame(body) for body in (b'"change a 1"', b'"change b 1"', b'"change a 2"', b'"request"')))
         events.append(f"loop got {(await next_body(reader)).decode()}")
 
     run_reader(lane, script)
     main = threading.main_thread().name
-    assert events == [f'after "change 1" on {main}', f'after "change 2" on {main}', 'loop got "request"']
+    # one callback per document, its latest, in the order of the latest changes; all before the request
+    assert events == [f'after "change b 1" on {main}', f'after "change a 2" on {main}', 'loop got "request"']
 
 
 def test_deferred_work_runs_once_the_input_is_quiet():
@@ -97,7 +99,7 @@ def test_deferred_work_runs_once_the_input_is_quiet():
         await ran.wait()  # wait_for in run_reader fails the test if it never runs
 
     deferred: list = []
-    run_reader(lambda reader, body: reader.defer(deferred[0]) or True, script)
+    run_reader(lambda reader, body: reader.defer("document", deferred[0]) or True, script)
 
 
 def test_a_fast_lane_that_raises_leaves_the_message_to_the_loop_and_the_reader_goes_on(caplog):
