@@ -53,6 +53,9 @@ class StatsRecorder:
         self._llm_samples: dict[str, deque[float]] = {}
         self._last_save = 0.0
         self._dirty = False
+        #: a long-lived process (the language server) saves in a thread of its own, never on
+        #: the recording thread (see _maybe_save); others save there, at most once a second
+        self.save_in_background = False
         self._save_wanted = threading.Event()
         self._saver_pid: int | None = None  # the process whose saver thread runs (a fork has none)
         self._synced: dict[str, Any] = self._as_data()  # the view as of the last load or save
@@ -145,10 +148,16 @@ class StatsRecorder:
         self._adopt(data)
 
     def _maybe_save(self) -> None:
-        """Have the saver thread save, at most once a ``SAVE_INTERVAL_S``. Never on the
-        recording thread: a save (a file lock, a read, a write: ~1 ms) made one language-server
+        """Save at most once a ``SAVE_INTERVAL_S``. With ``save_in_background``, the saver
+        thread does it: a save (a file lock, a read, a write: ~1 ms) made one language-server
         request a second pay for it. What was recorded last is saved at exit (WASMBooster)."""
-        if self.path is None or self._save_wanted.is_set():
+        if self.path is None:
+            return
+        if not self.save_in_background:
+            if time.monotonic() - self._last_save >= SAVE_INTERVAL_S:
+                self.save()
+            return
+        if self._save_wanted.is_set():
             return
         if self._saver_pid != os.getpid():
             with self._lock:

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from booster_lsp.core.booster import WASMBooster
-from booster_lsp.core.lint import project_fix_mode
 from booster_lsp.core.operations import BoosterOperation
 from booster_lsp.core.project_files import lookups_once
 from booster_lsp.errors import BoosterError
@@ -157,6 +156,8 @@ def _with_fixes(booster: WASMBooster, snapshot: DocumentSnapshot) -> str:
     sets ``unsafe-fixes = true``), then formatted as usual, in one set of edits; the document
     as it is where lint cannot run (a syntax error, which formatting then reports, or a
     language without lint)."""
+    from booster_lsp.core.lint import project_fix_mode  # here: only fix_on_format needs lint (~12 ms to import at start-up)
+
     mode = project_fix_mode(snapshot.file_path, snapshot.language)
     fixed = booster.transform_sync(snapshot.text, BoosterOperation.LINT, snapshot.language, path=snapshot.file_path,
                                    _llm=False, fix=mode)

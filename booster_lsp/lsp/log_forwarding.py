@@ -4,13 +4,14 @@ as window/logMessage. Nothing of lsprotocol here: logging is set up before the p
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sys
 import threading
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # asyncio only for types: importing it (~35 ms with ssl) would delay the prelude
+    import asyncio
+
     from booster_lsp.lsp.server import BoosterLanguageServer
 
 LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR}
