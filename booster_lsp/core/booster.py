@@ -6,13 +6,14 @@ The core is transport-free: it never imports pygls, lsprotocol, mcp or click.
 from __future__ import annotations
 
 import atexit
+import functools
 import json
 import logging
 import re
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from booster_lsp.config import BoosterConfig, load_config, to_snake
 from booster_lsp.core.cache import ResultCache, cache_key
@@ -29,13 +30,14 @@ from booster_lsp.core.operations import (
 from booster_lsp.core.providers import PROVIDERS_BY_ABI, FormatProvider, NativeRustfmtProvider, rustfmt_executable
 from booster_lsp.core.router import OPERATIONS, OperationHandler, OperationRequest, run_after_bom
 from booster_lsp.core.stats import StatsRecorder
-from booster_lsp.core.syntax import SyntaxService
 from booster_lsp.errors import BoosterError, TransformationError
-from booster_lsp.llm.fallback import LLMFallback, LLMOutput
-from booster_lsp.llm.prompts import ARGUMENTS as LLM_ARGUMENTS
 from booster_lsp.wasm.artifacts import user_cache_dir
 from booster_lsp.wasm.registry import SYNTAX_MODULE, ModuleRegistry
 from booster_lsp.wasm.runtime import Limits, WasmRuntime
+
+if TYPE_CHECKING:  # imported where first used: the syntax module and the LLM are not on a start's path (~15 ms)
+    from booster_lsp.core.syntax import SyntaxService
+    from booster_lsp.llm.fallback import LLMFallback, LLMOutput
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +74,6 @@ class WASMBooster:
         if stats_path is True:
             stats_path = user_cache_dir() / "stats.json" if self.config.performance_tracking else None
         self.stats = StatsRecorder(self.config.llm_baseline_ms.model_dump(), stats_path or None)
-        self.llm = LLMFallback(lambda: self.syntax)
         self.quarantine = Quarantine()
         #: transform()'s `_llm` when not given: True lets the LLM run when no module can (the spec's
         #: automatic fallback); front ends that must never wait on it (LSP, plain CLI) set False.
@@ -99,6 +100,13 @@ class WASMBooster:
                 self._handlers.clear()
                 self._syntax = None
 
+    @functools.cached_property
+    def llm(self) -> LLMFallback:
+        """The slow path (llm/fallback.py), built on first use."""
+        from booster_lsp.llm.fallback import LLMFallback
+
+        return LLMFallback(lambda: self.syntax)
+
     @property
     def syntax(self) -> SyntaxService:
         """Our tree-sitter module (parse, errors, queries), loaded on first use.
@@ -109,6 +117,8 @@ class WASMBooster:
             return syntax
         with self._syntax_lock:  # its own lock: compiling it must not hold up the formatters
             if self._syntax is None:
+                from booster_lsp.core.syntax import SyntaxService
+
                 module = self.runtime.module(SYNTAX_MODULE, self.registry.load_syntax_bytes(), self.registry.syntax_sha256())
                 limits = Limits(deadline_ms=self.config.deadline_ms, memory_bytes=self.config.memory_limit_mb * 1024 * 1024)
                 self._syntax = SyntaxService(module, limits)
@@ -266,6 +276,8 @@ class WASMBooster:
     ) -> TransformationResult:
         """The slow path (DESIGN §2): the LLM provider, its answer validated (llm/fallback.py).
         A success carries, as the spec shows, why it fell back in ``error``."""
+        from booster_lsp.llm.prompts import ARGUMENTS as LLM_ARGUMENTS
+
         provider = self.llm.provider_name(request.config)
         key = cached = None
         output: LLMOutput | TransformationError

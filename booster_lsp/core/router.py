@@ -14,7 +14,6 @@ from booster_lsp.config import BoosterConfig
 from booster_lsp.core.operations import BoosterOperation
 from booster_lsp.core.providers import FormatRequest
 from booster_lsp.core.python_ast import NOT_COMPARED, ast_difference
-from booster_lsp.core.syntax import SyntaxService
 from booster_lsp.errors import TransformationError
 
 if TYPE_CHECKING:
@@ -114,6 +113,8 @@ class FormatHandler:
             difference = ast_difference(request.code, formatted, docstring_code=request.config.python.docstring_code)
             if difference is None:
                 return
+        from booster_lsp.core.syntax import SyntaxService  # here: only verify needs it, not a start
+
         if SyntaxService.supports(request.language):
             syntax = self.booster.syntax
             if syntax.parse_errors(request.language, formatted) and (

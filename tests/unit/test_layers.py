@@ -43,12 +43,14 @@ def test_the_prelude_runs_without_pygls_and_lsprotocol():
     """lsp/prelude.py answers before pygls and lsprotocol are imported (that is its point):
     nothing it imports may import them, which a top-level import in a module it shares with
     the server (format_engine, document_store, transport, log_forwarding, config) would.
-    Nor asyncio (~35 ms with ssl) or lint (~12 ms): only the server needs them."""
+    Nor asyncio (~35 ms with ssl), lint (~12 ms), the syntax module's or the LLM's code
+    (~15 ms): a start's first formatting needs none of them."""
     import subprocess
     import sys
 
     code = ("import sys; import booster_lsp.lsp.prelude, booster_lsp.lsp.log_forwarding, booster_lsp.lsp.__main__; "
-            "print(sorted(name for name in ('pygls', 'lsprotocol', 'cattrs', 'asyncio', 'booster_lsp.core.lint') "
-            "if name in sys.modules))")
+            "import booster_lsp.lsp.__main__ as main; main.start_booster(); "
+            "print(sorted(name for name in ('pygls', 'lsprotocol', 'cattrs', 'asyncio', 'booster_lsp.core.lint', "
+            "'booster_lsp.core.syntax', 'booster_lsp.llm.fallback') if name in sys.modules))")
     imported = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert imported == "[]"
