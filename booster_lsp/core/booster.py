@@ -6,7 +6,6 @@ The core is transport-free: it never imports pygls, lsprotocol, mcp or click.
 from __future__ import annotations
 
 import atexit
-import functools
 import json
 import logging
 import re
@@ -69,6 +68,7 @@ class WASMBooster:
         self._providers_lock = threading.Lock()
         self._syntax_lock = threading.Lock()
         self._syntax: SyntaxService | None = None
+        self._llm: LLMFallback | None = None
         self._handlers: dict[tuple[BoosterOperation, str], OperationHandler | None] = {}
         self.cache = ResultCache(self.config.cache_max_entries, self.config.cache_ttl)
         if stats_path is True:
@@ -100,12 +100,19 @@ class WASMBooster:
                 self._handlers.clear()
                 self._syntax = None
 
-    @functools.cached_property
+    @property
     def llm(self) -> LLMFallback:
-        """The slow path (llm/fallback.py), built on first use."""
-        from booster_lsp.llm.fallback import LLMFallback
+        """The slow path (llm/fallback.py), built on first use (one per booster: it holds the
+        token budget)."""
+        llm = self._llm
+        if llm is None:
+            with self._syntax_lock:
+                if self._llm is None:
+                    from booster_lsp.llm.fallback import LLMFallback
 
-        return LLMFallback(lambda: self.syntax)
+                    self._llm = LLMFallback(lambda: self.syntax)
+                llm = self._llm
+        return llm
 
     @property
     def syntax(self) -> SyntaxService:
