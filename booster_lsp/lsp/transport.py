@@ -168,9 +168,8 @@ class ThreadedStdinReader:
         #: callbacks for the loop that a fast lane left (defer), by key; only the reader thread touches it
         self._deferred: dict[object, Callable[[], None]] = {}
 
-    def start(self) -> ThreadedStdinReader:
+    def start(self) -> None:
         threading.Thread(target=self._read, name="booster-stdin", daemon=True).start()
-        return self
 
     def defer(self, key: object, callback: Callable[[], None]) -> None:
         """Run ``callback`` on the event loop once the input is quiet, or before the next
