@@ -356,8 +356,9 @@ class BoosterLanguageServer(LanguageServer):
 
     def _change_directly(self, body: bytes) -> bool:
         """didChange applied by the reader thread: JSON to the document store, without pygls
-        and lsprotocol objects, and without waiting for the event loop, which then only
-        schedules what follows a change (handlers.documents.changed). A formatting request
+        and lsprotocol objects, and without waiting for the event loop, which later only
+        schedules what follows a change (handlers.documents.changed, deferred: see
+        transport.ThreadedStdinReader.defer). A formatting request
         right behind it (format-on-save) no longer waits for the loop's turn (~0.1-0.25 ms
         here), and each keystroke costs less. Anything unexpected (a malformed change, a
         document that is not open): False, and the normal path handles and reports it."""
