@@ -20,9 +20,8 @@ CANNED_EDITS = json.dumps([{"range": {"start": {"line": 0, "character": 0}, "end
 
 def formatter():
     """``format(uri) -> edits JSON`` over the documents that ``keep(message)`` keeps."""
-    from urllib.parse import unquote, urlparse
-
     from booster_lsp import BoosterConfig, WASMBooster
+    from booster_lsp.lsp.document_store import uri_path
     from booster_lsp.lsp.startup import configure_for_server
 
     booster = configure_for_server(WASMBooster(BoosterConfig(), stats_path=None))
@@ -37,7 +36,7 @@ def formatter():
 
     def format_document(uri: str) -> str:
         text = documents[uri]
-        result = booster.transform_sync(text, "format", "python", path=unquote(urlparse(uri).path))
+        result = booster.transform_sync(text, "format", "python", path=uri_path(uri))
         if not result.success or result.transformed_code == text:
             return "[]"
         end = {"line": text.count("\n") + 1, "character": 0}

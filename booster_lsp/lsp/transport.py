@@ -184,6 +184,11 @@ class ThreadedStdinReader:
             callbacks, self._deferred = list(self._deferred.values()), {}
             self.loop.call_soon_threadsafe(_run_all, callbacks)
 
+    def _end_of_input(self) -> None:
+        """The client closed stdin: what was deferred runs, then pygls reads the end."""
+        self._flush_deferred()
+        self.loop.call_soon_threadsafe(self._deliver, [b""])
+
     def _took_fast_lane(self, body: bytes) -> bool:
         try:
             return self.fast_lane(body)  # type: ignore[misc]
@@ -210,8 +215,7 @@ class ThreadedStdinReader:
                             self._flush_deferred()  # the input is quiet
                         chunk = os.read(fd, 65536)
                         if not chunk:
-                            self._flush_deferred()
-                            self.loop.call_soon_threadsafe(self._deliver, [b""])
+                            self._end_of_input()
                             return
                         buffer += chunk
                         newline = buffer.find(b"\n")
@@ -229,8 +233,7 @@ class ThreadedStdinReader:
                 while len(buffer) < length:
                     chunk = os.read(fd, min(max(65536, length - len(buffer)), 1 << 24))
                     if not chunk:
-                        self._flush_deferred()
-                        self.loop.call_soon_threadsafe(self._deliver, [b""])
+                        self._end_of_input()
                         return
                     buffer += chunk
                 body = bytes(buffer[:length])
