@@ -130,3 +130,29 @@ def _apply_line_edits(text: str, edits) -> str:
         out += lines[position : edit.start_line] + [edit.new_text]
         position = edit.end_line
     return "".join(out + lines[position:])
+
+
+def _longest_common_subsequence(a: list[str], b: list[str]) -> int:
+    lengths = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i, x in enumerate(a):
+        for j, y in enumerate(b):
+            lengths[i + 1][j + 1] = lengths[i][j] + 1 if x == y else max(lengths[i][j + 1], lengths[i + 1][j])
+    return lengths[-1][-1]
+
+
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from("abc\n"), max_size=12), st.lists(st.sampled_from("abc\n"), max_size=12))
+def test_changed_blocks_keep_a_longest_common_subsequence(a, b):
+    """The changed blocks (from rapidfuzz's matching blocks) turn ``a`` into ``b``, are sorted,
+    separated by unchanged items, and leave as many items unchanged as any diff could."""
+    from booster_lsp.text.edits import _changes
+
+    changes = _changes(a, b)
+    out, position, j_position = [], 0, 0
+    for i1, i2, j1, j2 in changes:
+        assert i1 >= position and (i1 > position or position == 0) and (i1 < i2 or j1 < j2)
+        assert a[position:i1] == b[j_position:j1]
+        out += a[position:i1] + b[j1:j2]
+        position, j_position = i2, j2
+    assert out + a[position:] == b
+    assert len(a) - sum(i2 - i1 for i1, i2, _, _ in changes) == _longest_common_subsequence(a, b)
