@@ -25,7 +25,11 @@ result: the floor of each row for any Python server on this machine. "module flo
 (floor_server.py --format) is a one-thread Python server that only runs the same module (the
 core as the server configures it) and answers the whole document as one edit: booster-lsp's
 round trip less its round trip on the same revision is our own time, with what the machine
-takes to wake both processes around a millisecond of module time cancelled out. "pygls
+takes to wake both processes around a millisecond of module time cancelled out. "edits
+floor" (floor_server.py --format --minimal-edits) is that server answering with booster's
+minimal edits (its line diff and their JSON): our own time splits into the price of minimal
+edits over one replacement (edits floor less module floor) and the rest (booster-lsp less
+edits floor: thread hand-offs, configuration look-ups, the document store). "pygls
 floor" (pygls_floor_server.py) is the smallest pygls 2 server, answering with a canned edit:
 the floor of each row for any server on booster-lsp's stack (pygls, lsprotocol, cattrs). For
 cold start there is also the floor of booster's core: a process that imports it, loads Ruff's
@@ -303,6 +307,9 @@ def main() -> int:
         # not a peer: a one-thread Python server that only runs the module and answers the whole
         # document as one edit (floor_server.py --format): the floor of a cache miss
         "module floor": [sys.executable, str(ROOT / "benchmarks" / "floor_server.py"), "--format"],
+        # not a peer: the same, answering with booster's minimal edits (the line diff and its
+        # JSON in that one thread): the price of minimal edits, and what the server adds besides
+        "edits floor": [sys.executable, str(ROOT / "benchmarks" / "floor_server.py"), "--format", "--minimal-edits"],
         # not a peer: the smallest pygls 2 server, no work (pygls_floor_server.py); booster-lsp
         # is built on pygls, so this is the floor of any server on its stack here
         "pygls floor": [sys.executable, str(ROOT / "benchmarks" / "pygls_floor_server.py")],
@@ -314,9 +321,10 @@ def main() -> int:
     module = in_process_booster()
     formatted = module.transform_sync(text, "format", "python", path=PATH).transformed_code
     # the module floor keeps no speculative result: after a pause it formats as on a miss
-    results = warm(servers, text, formatted, args.runs, args.idle_runs, args.idle, module, no_save=("module floor",))
+    results = warm(servers, text, formatted, args.runs, args.idle_runs, args.idle, module,
+                   no_save=("module floor", "edits floor"))
     for name, command in servers.items():
-        if name not in ("booster-lsp", "module floor"):
+        if name not in ("booster-lsp", "module floor", "edits floor"):
             results[name]["cold"] = cold(command, text, args.cold_runs)
     results["booster-lsp"]["cold"], no_prelude = [], []
     for _ in range(args.cold_runs):  # interleaved: both see the same moments of a noisy VM
@@ -351,11 +359,15 @@ def main() -> int:
         ratio = statistics.median(ours[key]) / statistics.median(results["ruff server"][key])
         over_module = statistics.median(a - b for a, b in zip(ours[key], results["module"][key]))
         over_floor = statistics.median(a - b for a, b in zip(ours[key], results["module floor"][key]))
+        over_edits = statistics.median(a - b for a, b in zip(ours[key], results["edits floor"][key]))
+        edits_price = statistics.median(a - b for a, b in zip(results["edits floor"][key], results["module floor"][key]))
         print(
             f"cache miss ({key}): booster-lsp / ruff server = {ratio:.2f}x (target <= 3x); our own time "
             f"(target <= 0.3 ms): over the module floor's round trip on the same revision "
-            f"{over_floor:.3f} ms, over the in-process module's time {over_module:.3f} ms; "
-            f"the pygls floor's round trip (no work) {statistics.median(results['pygls floor'][key]):.3f} ms"
+            f"{over_floor:.3f} ms, over the in-process module's time {over_module:.3f} ms; of it, minimal edits "
+            f"(the edits floor less the module floor) {edits_price:.3f} ms, the rest (booster-lsp less the edits "
+            f"floor) {over_edits:.3f} ms; the pygls floor's round trip (no work) "
+            f"{statistics.median(results['pygls floor'][key]):.3f} ms"
         )
     save = statistics.median(ours["save"])
     print(

@@ -9,7 +9,13 @@ language server configures it (lsp/startup.py), in its one thread, answering the
 document as one edit. Nothing else: no thread hand-offs, no line diff, no configuration
 look-ups of its own. A round trip of booster-lsp less one of this server, on the same
 revision at the same moment, is what booster-lsp adds to running the module; the machine's
-part (waking both processes while the module runs) is in both and cancels out."""
+part (waking both processes while the module runs) is in both and cancels out.
+
+With ``--format --minimal-edits`` it answers with booster's own minimal edits instead (the
+line diff and its JSON, text/edits.py and format_engine.json_line_edits, in the same one
+thread): booster-lsp's round trip less this one is what the server adds besides computing its
+edits (thread hand-offs, configuration look-ups), and this one less the plain module floor is
+the price of minimal edits over one replacement (ruff server's form)."""
 
 import json
 import os
@@ -18,11 +24,14 @@ import sys
 CANNED_EDITS = json.dumps([{"range": {"start": {"line": 0, "character": 0}, "end": {"line": 1, "character": 0}}, "newText": "x = 1\n"}])
 
 
-def formatter():
+def formatter(minimal_edits: bool = False):
     """``format(uri) -> edits JSON`` over the documents that ``keep(message)`` keeps."""
     from booster_lsp import BoosterConfig, WASMBooster
-    from booster_lsp.lsp.document_store import uri_path
+    from booster_lsp.lsp.document_store import DocumentSnapshot, uri_path
+    from booster_lsp.lsp.format_engine import json_line_edits
     from booster_lsp.lsp.startup import configure_for_server
+    from booster_lsp.text.edits import line_edits
+    from booster_lsp.text.positions import PositionEncoding
 
     booster = configure_for_server(WASMBooster(BoosterConfig(), stats_path=None))
     documents: dict[str, str] = {}
@@ -39,6 +48,9 @@ def formatter():
         result = booster.transform_sync(text, "format", "python", path=uri_path(uri))
         if not result.success or result.transformed_code == text:
             return "[]"
+        if minimal_edits:
+            snapshot = DocumentSnapshot(uri, "python", None, text)
+            return json_line_edits(snapshot, PositionEncoding.UTF16, line_edits(text, result.transformed_code))
         end = {"line": text.count("\n") + 1, "character": 0}
         return json.dumps([{"range": {"start": {"line": 0, "character": 0}, "end": end}, "newText": result.transformed_code}])
 
@@ -46,7 +58,9 @@ def formatter():
 
 
 def main() -> int:
-    keep, format_document = formatter() if "--format" in sys.argv[1:] else (None, None)
+    keep, format_document = (
+        formatter(minimal_edits="--minimal-edits" in sys.argv[1:]) if "--format" in sys.argv[1:] else (None, None)
+    )
     buffer = b""
     while True:
         while b"\r\n\r\n" not in buffer:
