@@ -23,7 +23,8 @@ start's first burst.
 A third server, "floor" (floor_server.py), answers every request at once with a canned
 result: the floor of each row for any Python server on this machine. "module floor"
 (floor_server.py --format) is a one-thread Python server that only runs the same module (the
-core as the server configures it) and answers the whole document as one edit: booster-lsp's
+core as the server configures it) and answers as ruff server does, with one edit replacing the
+changed lines (equal leading and trailing lines trimmed): booster-lsp's
 round trip less its round trip on the same revision is our own time, with what the machine
 takes to wake both processes around a millisecond of module time cancelled out. "edits
 floor" (floor_server.py --format --minimal-edits) is that server answering with booster's
@@ -304,8 +305,9 @@ def main() -> int:
         "ruff server": [ruff, "server"],
         # not a peer: what any Python server takes here before doing work (floor_server.py)
         "floor": [sys.executable, str(ROOT / "benchmarks" / "floor_server.py")],
-        # not a peer: a one-thread Python server that only runs the module and answers the whole
-        # document as one edit (floor_server.py --format): the floor of a cache miss
+        # not a peer: a one-thread Python server that only runs the module and answers with one
+        # edit of the changed lines, as ruff server does (floor_server.py --format): the floor of
+        # a cache miss
         "module floor": [sys.executable, str(ROOT / "benchmarks" / "floor_server.py"), "--format"],
         # not a peer: the same, answering with booster's minimal edits (the line diff and its
         # JSON in that one thread): the price of minimal edits, and what the server adds besides

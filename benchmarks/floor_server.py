@@ -5,8 +5,9 @@ pause, JSON, interpreter start-up.
 
 With ``--format`` it is the floor of a formatting round trip on a cache miss: it keeps the
 documents' full texts (didOpen, full-text didChange) and formats with booster's core as the
-language server configures it (lsp/startup.py), in its one thread, answering the whole
-document as one edit. Nothing else: no thread hand-offs, no line diff, no configuration
+language server configures it (lsp/startup.py), in its one thread, answering as ruff server
+does: one edit replacing the lines between the equal leading and trailing lines (the file
+ends with a line break). Nothing else: no thread hand-offs, no line diff, no configuration
 look-ups of its own. A round trip of booster-lsp less one of this server, on the same
 revision at the same moment, is what booster-lsp adds to running the module; the machine's
 part (waking both processes while the module runs) is in both and cancels out.
@@ -30,7 +31,7 @@ def formatter(minimal_edits: bool = False):
     from booster_lsp.lsp.document_store import DocumentSnapshot, uri_path
     from booster_lsp.lsp.format_engine import json_line_edits
     from booster_lsp.lsp.startup import configure_for_server
-    from booster_lsp.text.edits import line_edits
+    from booster_lsp.text.edits import _changed_lines, line_edits
     from booster_lsp.text.positions import PositionEncoding
 
     booster = configure_for_server(WASMBooster(BoosterConfig(), stats_path=None))
@@ -48,11 +49,15 @@ def formatter(minimal_edits: bool = False):
         result = booster.transform_sync(text, "format", "python", path=uri_path(uri))
         if not result.success or result.transformed_code == text:
             return "[]"
+        formatted = result.transformed_code
         if minimal_edits:
             snapshot = DocumentSnapshot(uri, "python", None, text)
-            return json_line_edits(snapshot, PositionEncoding.UTF16, line_edits(text, result.transformed_code))
-        end = {"line": text.count("\n") + 1, "character": 0}
-        return json.dumps([{"range": {"start": {"line": 0, "character": 0}, "end": end}, "newText": result.transformed_code}])
+            return json_line_edits(snapshot, PositionEncoding.UTF16, line_edits(text, formatted))
+        # ruff server's form: one edit replacing the lines between the equal leading and
+        # trailing lines (its Replacement::between), measured as booster measures them
+        line, _, old_lines, new_lines = _changed_lines(text, formatted)
+        start, end = {"line": line, "character": 0}, {"line": line + len(old_lines), "character": 0}
+        return json.dumps([{"range": {"start": start, "end": end}, "newText": "".join(new_lines)}])
 
     return keep, format_document
 
