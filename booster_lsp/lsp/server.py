@@ -316,7 +316,10 @@ class BoosterLanguageServer(LanguageServer):
             unread = handover.unread if handover is not None else b""
             self.stdin_reader = ThreadedStdinReader(stdin or sys.stdin.buffer, self.event_loop, self._fast_lane, unread)
             self.stdin_reader.start()  # after the assignment: the fast lane defers work to it
-            await run_async(self._stop_event, self.stdin_reader, self.protocol, log, self.report_server_error)
+            try:
+                await run_async(self._stop_event, self.stdin_reader, self.protocol, log, self.report_server_error)
+            finally:
+                self.stdin_reader.stop_inline()
 
         try:
             asyncio.run(serve())
@@ -384,20 +387,36 @@ class BoosterLanguageServer(LanguageServer):
         return True
 
     def _format_directly(self, msg_id: Any, uri: str) -> bool:
-        """A formatting request speculative formatting cannot answer goes from the reader
-        thread straight to a worker, and the worker writes the response: no event-loop
-        wake-ups, no pygls dispatch, no attrs objects for the params (~0.25 ms of a cache
-        miss). Not when a speculative run of this revision is in flight: the normal path
-        joins it. Failures (a message for the user) and stale results are answered on the
+        """A formatting request speculative formatting cannot answer is formatted by the
+        reader thread itself (ThreadedStdinReader.work_inline: a parked thread reads on if it
+        takes long) or, when another one is being formatted so, handed by it to a worker; that
+        thread writes the response: no event-loop wake-ups, no pygls dispatch, no attrs
+        objects for the params (~0.25 ms of a cache miss). Not when a speculative run of this
+        revision is in flight: the normal path joins it. Failures (a message for the user) and stale results are answered on the
         event loop, as on the normal path."""
         snapshot = self.documents.get(uri)
         if snapshot is None or self.speculative.in_flight(snapshot):
             return False
-        log.debug("formatting %s v%s: handed to a worker by the reader thread", uri, snapshot.version)
-        future = self.executor.submit(format_snapshot, self.booster, snapshot, self.features.position_encoding)
+        future: Future[FormatOutcome] = Future()
         self.protocol.direct_requests[msg_id] = future
         future.add_done_callback(lambda done: self._answer_directly(msg_id, snapshot, done))
+
+        def inline() -> None:
+            log.debug("formatting %s v%s: by the reader thread", uri, snapshot.version)
+            self._format_into(future, snapshot)
+
+        if not self.stdin_reader.work_inline(inline):  # type: ignore[union-attr]
+            log.debug("formatting %s v%s: handed to a worker by the reader thread", uri, snapshot.version)
+            self.executor.submit(self._format_into, future, snapshot)
         return True
+
+    def _format_into(self, future: Future[FormatOutcome], snapshot: DocumentSnapshot) -> None:
+        if not future.set_running_or_notify_cancel():
+            return  # cancelled while queued: answered already
+        try:
+            future.set_result(format_snapshot(self.booster, snapshot, self.features.position_encoding))
+        except Exception as error:  # noqa: BLE001 - answered by _answer_directly
+            future.set_exception(error)
 
     def _answer_directly(self, msg_id: Any, snapshot: DocumentSnapshot, future: Future[FormatOutcome]) -> None:
         if self.protocol.direct_requests.pop(msg_id, None) is None:

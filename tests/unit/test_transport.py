@@ -66,6 +66,7 @@ def run_reader(lane, script) -> None:
         try:
             await asyncio.wait_for(script(reader, lambda data: os.write(write_end, data)), timeout=20)
         finally:
+            reader.stop_inline()
             os.close(write_end)
 
     asyncio.run(main())
@@ -116,3 +117,69 @@ def test_a_fast_lane_that_raises_leaves_the_message_to_the_loop_and_the_reader_g
     with caplog.at_level(logging.ERROR, logger="booster_lsp.lsp.transport"):
         run_reader(lane, script)
     assert "fast lane failed; the message takes the normal path" in caplog.text and "a bug in the lane" in caplog.text
+
+
+async def parked(reader: ThreadedStdinReader) -> None:
+    """Until a thread has parked (the second one at start; a working one once its lane returns)."""
+    while not reader._parked:  # wait_for in run_reader bounds this
+        await asyncio.sleep(0.01)
+
+
+def test_inline_work_that_outruns_its_timer_lets_a_parked_thread_read_on():
+    """work_inline: the reading thread works itself; once that takes TAKEOVER_S, the parked
+    thread reads the messages behind it; more inline work meanwhile is refused (the lane hands
+    it elsewhere); once done, the first thread parks and can take over in its turn."""
+    gate, done = threading.Event(), threading.Event()
+    seen: list[tuple[bytes, int, bool]] = []
+
+    def lane(reader: ThreadedStdinReader, body: bytes) -> bool:
+        if not body.startswith(b'"work'):
+            return False
+
+        def work() -> None:
+            if body == b'"work 1"':
+                assert gate.wait(10)  # long work: the messages behind it are read meanwhile
+                done.set()
+
+        seen.append((body, threading.get_ident(), reader.work_inline(work)))
+        return True
+
+    async def script(reader: ThreadedStdinReader, write) -> None:
+        await parked(reader)
+        write(frame(b'"work 1"') + frame(b'"work 2"') + frame(b'"plain 1"'))
+        assert await next_body(reader) == b'"plain 1"'  # read while work 1 still waits
+        assert not done.is_set()
+        gate.set()
+        await asyncio.get_running_loop().run_in_executor(None, done.wait, 10)
+        await parked(reader)
+        following = asyncio.ensure_future(next_body(reader))
+        await asyncio.sleep(0.01)  # its readline marks "plain 1" handled, as pygls' next read does
+        write(frame(b'"work 3"') + frame(b'"plain 2"'))
+        assert await following == b'"plain 2"'
+
+    run_reader(lane, script)
+    (work1, first, inline1), (work2, second, inline2), (work3, third, inline3) = sorted(seen)  # work 1 ends last
+    assert (work1, work2, work3) == (b'"work 1"', b'"work 2"', b'"work 3"')
+    assert inline1 and not inline2 and inline3  # work 2 came while work 1 held the parked thread's turn
+    assert first != second and third == second  # work 1 read by the first thread, then the second read on
+
+
+def test_inline_work_within_its_timer_wakes_no_other_thread():
+    seen: list[tuple[int, bool]] = []
+
+    def lane(reader: ThreadedStdinReader, body: bytes) -> bool:
+        if body == b'"work"':
+            seen.append((threading.get_ident(), reader.work_inline(lambda: None)))
+            return True
+        return False
+
+    async def script(reader: ThreadedStdinReader, write) -> None:
+        await parked(reader)
+        write(frame(b'"work"') + frame(b'"work"') + frame(b'"plain"'))
+        assert await next_body(reader) == b'"plain"'
+        await asyncio.sleep(0.05)  # an alarm of the second work, had it been armed still, would have run
+        assert len(reader._parked) == 1
+
+    run_reader(lane, script)
+    assert len(seen) == 2 and all(inline for _, inline in seen)
+    assert seen[0][0] == seen[1][0]  # the same thread read on after its own work
