@@ -66,7 +66,8 @@ async def session(
         )
         client.server_capabilities = result.capabilities  # type: ignore[attr-defined]
         yield client
-        await client.shutdown_session()
+        if client._server is not None and client._server.returncode is None:  # a test may have ended it
+            await client.shutdown_session()
     finally:
         if client._server is not None and client._server.returncode is None:
             client._server.kill()  # a failed test must not leave the server (and the test) hanging

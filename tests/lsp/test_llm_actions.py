@@ -132,3 +132,19 @@ async def test_without_key_no_llm_actions_and_one_notice(fake: FakeAnthropic, mo
         assert notices == [f"booster: LLM features are off: set {KEY_ENV} to enable them "
                            "(formatting and refactoring with WASM modules work without it)"]
     assert fake.requests == []
+
+
+async def test_exit_does_not_wait_for_an_llm_request_in_flight(fake: FakeAnthropic):
+    """An editor quitting while an LLM action is being resolved: shutdown and exit end the
+    server at once (exit code 0), not when the LLM would have answered."""
+    async with session(caps(), settings(fake), command=SERVER, root=ROOT) as client:
+        open_document(client, URI, UGLY, language="rust")
+        [action] = [a for a in await actions_at(client, 0, 0) if a.kind.endswith(".format")]
+        fake.reset(Reply(text="too late", delay_s=20))
+        asyncio.ensure_future(client.protocol.send_request_async(types.CODE_ACTION_RESOLVE, action, msg_id="pending"))
+        assert await asyncio.to_thread(fake.wait_for_request)
+        started = asyncio.get_running_loop().time()
+        await client.shutdown_async(None)
+        client.exit(None)
+        assert await asyncio.wait_for(client._server.wait(), 10) == 0
+        assert asyncio.get_running_loop().time() - started < 3  # not the 20 s the LLM would take
