@@ -135,9 +135,9 @@ class BoosterProtocol(LanguageServerProtocol):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        #: formatting requests the stdin reader thread handed straight to a worker
-        #: (BoosterLanguageServer._format_directly): id -> its work. Whoever pops an id
-        #: answers that request: the worker when done, or a $/cancelRequest before that.
+        #: formatting requests the stdin reader thread took past pygls, formatted by it or by a
+        #: worker (BoosterLanguageServer._format_directly): id -> its work. Whoever pops an id
+        #: answers that request: the formatting thread when done, or a $/cancelRequest before.
         self.direct_requests: dict[Any, Future[FormatOutcome]] = {}
         #: the client's capabilities as it sent them in initialize (the initialize cache's key)
         self.initialize_capabilities: Any = None

@@ -8,7 +8,9 @@ so the process exits on ``exit`` without waiting for stdin to close.
 Fast lane: when every message read before it has been handled by the event loop, a request
 the server can answer from memory (format-on-save of a document speculative formatting
 already did) is answered by the reader thread itself, and any other formatting request is
-handed by it straight to a worker, which answers (BoosterLanguageServer._fast_lane). After
+formatted by it too (``work_inline``: a parked second thread reads on if that takes
+``TAKEOVER_S``), or, while one is being formatted so, handed to a worker, which answers
+(BoosterLanguageServer._fast_lane). After
 an idle pause every thread wake-up costs: on the 2-core VM of the benchmark a trivial
 blocking Python server answers in ~0.28 ms median after 0.5 s of idleness, a trivial asyncio
 server fed by a reader thread in ~0.45 ms (two wake-ups and the loop's own round), against
