@@ -163,17 +163,32 @@ def edited(formatted: str, number: int) -> str:
 
 def warm(
     commands: dict[str, list[str]], text: str, formatted: str, runs: int, idle_runs: int, idle: float, module,
-    no_save: tuple[str, ...] = (),
+    no_save: tuple[str, ...] = (), sessions: int = 1,
 ) -> dict[str, dict[str, list[float]]]:
     """Round trips of every server, interleaved: each revision goes to each server in turn
     (the order rotating), then to ``module`` (an in-process WASMBooster, cache off:
     ``module_miss``, ``module_miss_edit``), so that all of them see the same moments of a
     VM whose speed drifts by more than a millisecond between phases. Format-on-save: each
-    server in turn (but those in ``no_save``) gets a change, an idle pause, the request."""
+    server in turn (but those in ``no_save``) gets a change, an idle pause, the request.
+
+    ``runs`` and ``idle_runs`` are split between ``sessions``, each with fresh processes of
+    every server: a process keeps an offset of its own for its whole life (where it landed in
+    memory and on which core), up to ~0.15 ms here between two processes of the same build,
+    which one session would put into every difference between two servers."""
+    results = {name: {"miss": [], "miss_edit": []} | ({} if name in no_save else {"save": []}) for name in commands}
+    results["module"] = {"miss": [], "miss_edit": []}
+    for session in range(sessions):
+        _session(commands, text, formatted, range(session, runs, sessions), range(session, idle_runs, sessions), idle,
+                 module, no_save, results)
+    return results
+
+
+def _session(
+    commands: dict[str, list[str]], text: str, formatted: str, numbers: range, idle_numbers: range, idle: float,
+    module, no_save: tuple[str, ...], results: dict[str, dict[str, list[float]]],
+) -> None:
     clients = {name: Client(command) for name, command in commands.items()}
     versions = dict.fromkeys(clients, 1)
-    results = {name: {"miss": [], "miss_edit": []} | ({} if name in no_save else {"save": []}) for name in clients}
-    results["module"] = {"miss": [], "miss_edit": []}
     for name, client in clients.items():
         client.initialize()
         open_document(client, text)
@@ -185,7 +200,7 @@ def warm(
             client.request("workspace/executeCommand", {"command": "booster.stats"})
     names = list(clients)
     for key, make in (("miss", lambda n: variant(text, n)), ("miss_edit", lambda n: edited(formatted, n))):
-        for number in range(runs):
+        for number in numbers:
             revision = make(number)
             for name in names[number % len(names):] + names[: number % len(names)]:
                 versions[name] += 1
@@ -196,7 +211,7 @@ def warm(
             started = time.perf_counter()
             module.transform_sync(revision, "format", "python", path=PATH)
             results["module"][key].append((time.perf_counter() - started) * 1000)
-    for number in range(idle_runs):
+    for number in idle_numbers:
         for name, client in clients.items():
             if name in no_save:
                 continue
@@ -208,7 +223,6 @@ def warm(
             results[name]["save"].append(elapsed)
     for client in clients.values():
         client.close()
-    return results
 
 
 def cold(command: list[str], text: str, runs: int, env: dict[str, str] | None = None) -> list[float]:
@@ -295,6 +309,8 @@ def main() -> int:
     parser.add_argument("--idle-runs", type=int, default=20)
     parser.add_argument("--cold-runs", type=int, default=5)
     parser.add_argument("--idle", type=float, default=0.6, help="idle pause before format-on-save, seconds")
+    parser.add_argument("--sessions", type=int, default=5,
+                        help="fresh processes of every server this many times, the runs split between them")
     args = parser.parse_args()
 
     ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
@@ -324,7 +340,7 @@ def main() -> int:
     formatted = module.transform_sync(text, "format", "python", path=PATH).transformed_code
     # the module floor keeps no speculative result: after a pause it formats as on a miss
     results = warm(servers, text, formatted, args.runs, args.idle_runs, args.idle, module,
-                   no_save=("module floor", "edits floor"))
+                   no_save=("module floor", "edits floor"), sessions=args.sessions)
     for name, command in servers.items():
         if name not in ("booster-lsp", "module floor", "edits floor"):
             results[name]["cold"] = cold(command, text, args.cold_runs)
