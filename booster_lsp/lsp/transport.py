@@ -161,8 +161,6 @@ class ThreadedStdinReader:
         import asyncio  # here: the prelude (lsp/prelude.py) writes with this module before asyncio is needed
 
         self.stdin = stdin
-        #: input read before this reader started (the prelude's hand-over), parsed first
-        self.unread = unread
         self.loop = loop
         self.items: asyncio.Queue[bytes] = asyncio.Queue()
         self._slots = threading.Semaphore(MAX_PENDING_MESSAGES)
@@ -175,7 +173,8 @@ class ThreadedStdinReader:
         self._count_lock = threading.Lock()
         #: callbacks for the loop that a fast lane left (defer), by key; only the reading thread touches it
         self._deferred: dict[object, Callable[[], None]] = {}
-        #: read and not parsed yet; only the reading thread touches it
+        #: read and not parsed yet, first what was read before this reader started (the
+        #: prelude's hand-over); only the reading thread touches it
         self._buffer = bytearray(unread)
         #: the reading thread's ident (None while a take-over is under way), the parked threads'
         #: wake-up events, whether inline work may arm the take-over timer, whether it is armed
@@ -208,11 +207,11 @@ class ThreadedStdinReader:
     def work_inline(self, work: Callable[[], None]) -> bool:
         """Called by a fast lane in the reading thread: ``work`` done here and now, where handing
         it to a worker costs a thread wake-up on the request's path (request read -> formatting
-        starts: 0.14-0.16 ms that way, 0.07 ms here, on the benchmark VM). If
-        it runs longer than ``TAKEOVER_S``, the alarm wakes the event loop, which lets a parked
-        thread read on (``_take_over``): a slow transform never holds up other messages for
-        longer, and a fast one wakes no other thread. False (the lane hands the work to a
-        worker) when no thread is parked to take over: another inline work is running."""
+        starts: 0.14-0.16 ms that way, 0.07 ms here, on the benchmark VM). If it runs longer
+        than ``TAKEOVER_S``, the alarm wakes the event loop, which lets a parked thread read on
+        (``_take_over``): a slow transform never holds up other messages for longer, and a fast
+        one wakes no other thread. False (the lane hands the work to a worker) when no thread
+        is parked to take over: another inline work is running."""
         with self._inline_lock:
             if not self._takeover or not self._parked or self._inline:
                 return False
