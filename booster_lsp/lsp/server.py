@@ -392,8 +392,8 @@ class BoosterLanguageServer(LanguageServer):
         takes long) or, when another one is being formatted so, handed by it to a worker; that
         thread writes the response: no event-loop wake-ups, no pygls dispatch, no attrs
         objects for the params (~0.25 ms of a cache miss). Not when a speculative run of this
-        revision is in flight: the normal path joins it. Failures (a message for the user) and stale results are answered on the
-        event loop, as on the normal path."""
+        revision is in flight: the normal path joins it. Failures (a message for the user) and
+        stale results are answered on the event loop, as on the normal path."""
         snapshot = self.documents.get(uri)
         if snapshot is None or self.speculative.in_flight(snapshot):
             return False

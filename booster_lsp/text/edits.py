@@ -138,7 +138,10 @@ def _line_hunks(a: list[str], b: list[str]) -> list[tuple[int, int, int, int]]:
     a_end, b_end = len(a) - suffix, len(b) - suffix
     if prefix == a_end or prefix == b_end or (a_end - prefix) + (b_end - prefix) > MAX_DIFF_LINES:
         return [(prefix, a_end, prefix, b_end)]
-    return [(prefix + i1, prefix + i2, prefix + j1, prefix + j2) for i1, i2, j1, j2 in _changes(a[prefix:a_end], b[prefix:b_end])]
+    return [
+        (prefix + i1, prefix + i2, prefix + j1, prefix + j2)
+        for i1, i2, j1, j2 in _changes(a[prefix:a_end], b[prefix:b_end])
+    ]
 
 
 def _changes(a: list[str], b: list[str]) -> list[tuple[int, int, int, int]]:

@@ -143,8 +143,6 @@ async def test_exit_does_not_wait_for_an_llm_request_in_flight(fake: FakeAnthrop
         fake.reset(Reply(text="too late", delay_s=20))
         asyncio.ensure_future(client.protocol.send_request_async(types.CODE_ACTION_RESOLVE, action, msg_id="pending"))
         assert await asyncio.to_thread(fake.wait_for_request)
-        started = asyncio.get_running_loop().time()
         await client.shutdown_async(None)
         client.exit(None)
-        assert await asyncio.wait_for(client._server.wait(), 10) == 0
-        assert asyncio.get_running_loop().time() - started < 3  # not the 20 s the LLM would take
+        assert await asyncio.wait_for(client._server.wait(), 10) == 0  # long before the LLM's 20 s
