@@ -84,11 +84,11 @@ class DocumentSnapshot:
         """Are its lines indexed yet (the first position conversion of a revision does it)?"""
         return bool(self._index)
 
-    @functools.cached_property
+    @property
     def path(self) -> str:
-        return uri_path(self.uri)
+        return uri_path(self.uri)  # kept per URI there, for every revision
 
-    @functools.cached_property
+    @property
     def file_path(self) -> str | None:
         """The file's path for a ``file:`` URI (where a project's configuration is looked
         up), else ``None`` (an untitled buffer has no project)."""

@@ -1,8 +1,9 @@
-"""stdio transport: one reader thread hands whole messages to the event loop.
+"""stdio transport: a reader thread hands whole messages to the event loop.
 
 pygls' own stdio reader makes a thread-pool hop for every header line and every body
 (three per message) and shares that pool with other work; this reader reads a whole
-message in its own daemon thread and delivers it in one loop wake-up. It is also a daemon,
+message in a daemon thread of its own (one of two, one reading at a time: see
+``work_inline``) and delivers it in one loop wake-up. It is also a daemon,
 so the process exits on ``exit`` without waiting for stdin to close.
 
 Fast lane: when every message read before it has been handled by the event loop, a request
@@ -22,7 +23,8 @@ input has been quiet for ``DEFER_S``, or before the next message the loop handle
 comes first. Run at once, it woke the loop while the formatting request that follows a
 change (format-on-save) was being answered, and the two threads took turns at the GIL:
 ~0.3 ms of the request's round trip on the benchmark VM (0.48 -> 0.18 ms of our own time on
-a one-line edit, interleaved A/B). A lane that raises is a bug: it is logged and the message
+a one-line edit, one interleaved A/B pair, against the benchmark's earlier whole-document
+module floor). A lane that raises is a bug: it is logged and the message
 takes the normal path; the reader never stops for it.
 """
 
