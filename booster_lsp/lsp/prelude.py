@@ -10,6 +10,8 @@ it: the core is imported by then, and Ruff's module is loading in a thread
   ``initializationOptions`` applied as the server applies them. Nothing kept, or settings
   the server would have to complain about: the prelude stops there and the server starts
   as it always did (and keeps its result for the next start);
+- a client that traces the server (``trace`` in ``initialize``, or ``$/setTrace`` other than
+  ``off``: see ``$/logTrace`` in handlers/formatting.py) gets the server from there on;
 - ``initialized``, ``didOpen``, ``didChange`` and ``didClose`` are applied to a document
   store of its own; ``didSave`` and a few more notifications that change nothing it computes
   are kept for the server;
@@ -70,7 +72,7 @@ _DOCUMENT_NOTIFICATIONS = ("initialized", "textDocument/didOpen", "textDocument/
 #: Notifications that change nothing the prelude computes: kept for the server as they are. (A
 #: saved or changed configuration file is looked up anew by every formatting anyway.)
 _SERVER_NOTIFICATIONS = ("textDocument/didSave", "textDocument/willSave", "workspace/didChangeWatchedFiles",
-                         "$/cancelRequest", "$/setTrace")
+                         "$/cancelRequest")
 KEPT, ANSWERED, STOP, EXIT = "kept", "answered", "stop", "exit"
 
 
@@ -152,6 +154,9 @@ class Prelude:
         if message is None or message.get("method") != "initialize" or "id" not in message or not isinstance(params, dict):
             handover.why_not = "the first message is not an initialize request"
             return STOP
+        if not _trace_off(params):
+            handover.why_not = "the client traces the server ($/logTrace): the server answers"
+            return STOP
         handover.initialize_key = key = initialize_cache.cache_key(params.get("capabilities"))
         kept = initialize_cache.load(key) if key is not None else None
         if kept is None:
@@ -189,6 +194,8 @@ class Prelude:
             return KEPT if self._apply(method, message.get("params")) else STOP
         if method in _SERVER_NOTIFICATIONS and "id" not in message:
             return KEPT
+        if method == "$/setTrace" and "id" not in message:  # traces ($/logTrace) come from the server
+            return KEPT if _trace_off(message.get("params")) else STOP
         if method == "textDocument/formatting" and "id" in message and self._format(message):
             self.handover.answered += 1
             return ANSWERED
@@ -284,6 +291,12 @@ class Prelude:
             self.buffer += chunk
             if wait is not None:  # a long message arriving in parts is not a pause
                 deadline = time.monotonic() + wait
+
+
+def _trace_off(params: Any) -> bool:
+    """Does a ``$/setTrace``'s or an ``initialize``'s params leave tracing off?"""
+    value = params.get("value", params.get("trace")) if isinstance(params, dict) else None
+    return value in (None, "off")
 
 
 def _describe(body: bytes) -> str:

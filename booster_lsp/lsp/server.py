@@ -18,6 +18,7 @@ with imports_without_gc():
     import logging
     import sys
     import threading
+    import time
     from contextvars import ContextVar
     from concurrent.futures import Future, ThreadPoolExecutor
     from dataclasses import dataclass
@@ -58,6 +59,7 @@ with imports_without_gc():
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+SPECULATIVE = "speculative formatting's result"  # how a request was answered ($/logTrace)
 WORKERS = 2  # module calls run here, never on the event loop
 
 
@@ -187,9 +189,11 @@ class BoosterProtocol(LanguageServerProtocol):
     def _handle_request(self, msg_id, method_name, params):
         document = getattr(params, "text_document", None)
         if method_name == types.TEXT_DOCUMENT_FORMATTING and document is not None:
-            result_json = self._server.speculative.ready_answer(document.uri)
-            if result_json is not None:  # format-on-save after an idle pause: answer at once, no task
-                self.send_result_json(msg_id, result_json)
+            started = time.perf_counter()
+            ready = self._server.speculative.ready(document.uri)
+            if ready is not None:  # format-on-save after an idle pause: answer at once, no task
+                self.send_result_json(msg_id, ready.result_json)
+                formatting.trace(self._server, ready.snapshot, started, ready.result_json, 0.0, SPECULATIVE)
                 return
         snapshot = self._server.documents.get(document.uri) if document is not None else None
         token = ARRIVAL_SNAPSHOT.set(snapshot)  # copied into the handler's task context
@@ -211,6 +215,14 @@ class BoosterProtocol(LanguageServerProtocol):
         json_id = str(msg_id).encode() if type(msg_id) is int else json.dumps(msg_id).encode()
         self._write_body(b'{"jsonrpc": "2.0", "id": %b, "result": %b}' % (json_id, result_json.encode()))
 
+    def log_trace(self, message: str, verbose: str) -> None:
+        """``$/logTrace`` when the client traces the server (``$/setTrace``, or initialize's
+        ``trace``): ``verbose`` only when it asked for verbose traces. From any thread."""
+        if self.trace == types.TraceValue.Off or self.trace is None:
+            return
+        params = {"message": message} | ({"verbose": verbose} if self.trace == types.TraceValue.Verbose else {})
+        self._write_body(json.dumps({"jsonrpc": "2.0", "method": "$/logTrace", "params": params}).encode())
+
     def send_error_json(self, msg_id, code: int, message: str) -> None:
         self._write_body(json.dumps({"jsonrpc": "2.0", "id": msg_id, "error": {"code": code, "message": message}}).encode())
 
@@ -226,6 +238,7 @@ class BoosterProtocol(LanguageServerProtocol):
     @lsp_method(types.INITIALIZE)
     def lsp_initialize(self, params: types.InitializeParams):
         self._server.initialize(params)
+        self.trace = params.trace or types.TraceValue.Off
         result = yield from super().lsp_initialize(params)
         result.capabilities.position_encoding = self._server.features.position_encoding.value
         self._server.keep_initialize_result(self.initialize_capabilities, self._converter.unstructure(result))
@@ -344,15 +357,17 @@ class BoosterLanguageServer(LanguageServer):
             return self._change_directly(body)
         if b'"textDocument/formatting"' not in body or len(body) > 4096:
             return False
+        started = time.perf_counter()
         try:
             message = json.loads(body)
             if message.get("method") != types.TEXT_DOCUMENT_FORMATTING or "id" not in message:
                 return False
             uri = message["params"]["textDocument"]["uri"]
-            result_json = self.speculative.ready_answer(uri)
-            if result_json is None:
-                return self._format_directly(message["id"], uri)
-            self.protocol.send_result_json(message["id"], result_json)
+            ready = self.speculative.ready(uri)
+            if ready is None:
+                return self._format_directly(message["id"], uri, started)
+            self.protocol.send_result_json(message["id"], ready.result_json)
+            formatting.trace(self, ready.snapshot, started, ready.result_json, 0.0, SPECULATIVE)
             return True
         except Exception:  # noqa: BLE001 - a malformed message: pygls reports it on the normal path
             return False
@@ -386,7 +401,7 @@ class BoosterLanguageServer(LanguageServer):
         self.stdin_reader.defer(snapshot.uri, functools.partial(documents.changed, self, snapshot))  # type: ignore[union-attr]
         return True
 
-    def _format_directly(self, msg_id: Any, uri: str) -> bool:
+    def _format_directly(self, msg_id: Any, uri: str, started: float) -> bool:
         """A formatting request speculative formatting cannot answer is formatted by the
         reader thread itself (ThreadedStdinReader.work_inline: a parked thread reads on if it
         takes long) or, when another one is being formatted so, handed by it to a worker; that
@@ -399,15 +414,18 @@ class BoosterLanguageServer(LanguageServer):
             return False
         future: Future[FormatOutcome] = Future()
         self.protocol.direct_requests[msg_id] = future
-        future.add_done_callback(lambda done: self._answer_directly(msg_id, snapshot, done))
 
         def inline() -> None:
             log.debug("formatting %s v%s: by the reader thread", uri, snapshot.version)
             self._format_into(future, snapshot)
 
+        how = "formatted by the reader thread"
         if not self.stdin_reader.work_inline(inline):  # type: ignore[union-attr]
             log.debug("formatting %s v%s: handed to a worker by the reader thread", uri, snapshot.version)
             self.executor.submit(self._format_into, future, snapshot)
+            how = "formatted by a worker"
+        # answered by the thread that formatted it (here, when done already)
+        future.add_done_callback(lambda done: self._answer_directly(msg_id, snapshot, done, started, how))
         return True
 
     def _format_into(self, future: Future[FormatOutcome], snapshot: DocumentSnapshot) -> None:
@@ -418,7 +436,8 @@ class BoosterLanguageServer(LanguageServer):
         except Exception as error:  # noqa: BLE001 - answered by _answer_directly
             future.set_exception(error)
 
-    def _answer_directly(self, msg_id: Any, snapshot: DocumentSnapshot, future: Future[FormatOutcome]) -> None:
+    def _answer_directly(self, msg_id: Any, snapshot: DocumentSnapshot, future: Future[FormatOutcome], started: float,
+                         how: str) -> None:
         if self.protocol.direct_requests.pop(msg_id, None) is None:
             return  # cancelled: answered already
         try:
@@ -429,15 +448,18 @@ class BoosterLanguageServer(LanguageServer):
             return
         if outcome.ok and self.documents.is_current(snapshot):
             self.protocol.send_result_json(msg_id, outcome.result_json)
+            formatting.trace(self, snapshot, started, outcome.result_json, outcome.module_ms, how)
             return
-        self.event_loop.call_soon_threadsafe(self._answer_on_loop, msg_id, snapshot, outcome)
+        self.event_loop.call_soon_threadsafe(self._answer_on_loop, msg_id, snapshot, outcome, started, how)
 
-    def _answer_on_loop(self, msg_id: Any, snapshot: DocumentSnapshot, outcome: FormatOutcome) -> None:
+    def _answer_on_loop(self, msg_id: Any, snapshot: DocumentSnapshot, outcome: FormatOutcome, started: float,
+                        how: str) -> None:
         result = formatting.answer(self, snapshot, outcome)  # shows why it could not format
         # notices (a module just quarantined) before the answer, after that message: a client
         # looking at its messages once the answer is in sees them all, in that order
         self._show_notices()
         self.protocol.send_result_json(msg_id, result)
+        formatting.trace(self, snapshot, started, result, outcome.module_ms, how)
 
     # ------------------------------------------------------------------ services for handlers
     def request_snapshot(self, uri: str) -> DocumentSnapshot | None:

@@ -10,7 +10,7 @@ format request (format-on-save) is answered from memory.
 - ``speculative_format: false`` switches it off.
 
 A finished, successful result is also published in ``_ready`` with its response already
-serialized (done in the worker): ``ready_answer`` is then a few dictionary lookups, safe to
+serialized (done in the worker): ``ready`` is then a few dictionary lookups, safe to
 call from the stdin reader thread (lsp/transport.py), so that format-on-save after an idle
 pause costs about what any request round trip costs.
 """
@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class _Ready:
+class Ready:
     snapshot: DocumentSnapshot
     generation: int
     result_json: str  # the response's `result`: the edits as LSP JSON
@@ -52,7 +52,7 @@ class SpeculativeFormatter:
         self._entries: dict[str, _Entry] = {}
         #: uri -> finished result; written by the event loop, read by the reader thread too
         #: (single dictionary operations; the snapshot and generation are checked on read).
-        self._ready: dict[str, _Ready] = {}
+        self._ready: dict[str, Ready] = {}
         self.completed = 0  # speculative formats finished (reported by booster.stats)
         self.served = 0  # format requests answered from them
 
@@ -86,7 +86,7 @@ class SpeculativeFormatter:
             self.completed += 1
             outcome = future.result()
             if outcome.result_json is not None and self._entries.get(snapshot.uri) is entry:
-                self._ready[snapshot.uri] = _Ready(snapshot, entry.generation, outcome.result_json)
+                self._ready[snapshot.uri] = Ready(snapshot, entry.generation, outcome.result_json)
             log.debug("speculative formatting of %s v%s ready", snapshot.uri, snapshot.version)
         elif not future.cancelled():
             log.warning("speculative formatting failed: %s", future.exception())
@@ -120,10 +120,10 @@ class SpeculativeFormatter:
         entry = self._entries.get(snapshot.uri)
         return entry is not None and entry.revision == snapshot.revision and entry.future is not None
 
-    def ready_answer(self, uri: str) -> str | None:
-        """The serialized edits of a finished, successful speculative format of the current
-        revision of ``uri`` with the current settings (the fast path for format-on-save),
-        else ``None``. Callable from any thread."""
+    def ready(self, uri: str) -> Ready | None:
+        """A finished, successful speculative format of the current revision of ``uri`` with
+        the current settings, its edits serialized (the fast path for format-on-save), else
+        ``None``. Callable from any thread."""
         ready = self._ready.get(uri)
         if (
             ready is None
@@ -133,7 +133,7 @@ class SpeculativeFormatter:
             return None
         self.served += 1
         log.debug("formatting %s v%s: answered from speculative formatting", uri, ready.snapshot.version)
-        return ready.result_json
+        return ready
 
     def cancel(self, uri: str) -> None:
         self._ready.pop(uri, None)

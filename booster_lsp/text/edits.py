@@ -20,7 +20,7 @@ import bisect
 import itertools
 import os.path
 import re
-from typing import NamedTuple
+from typing import Callable, NamedTuple, TypeVar
 
 from rapidfuzz.distance import Indel, Postfix, Prefix
 
@@ -30,6 +30,7 @@ from booster_lsp.text.line_index import LINE_BREAK, split_lines
 #: takes time and memory in the product of both sides (bits), and a reformat that touches
 #: thousands of lines gains nothing from finer edits.
 MAX_DIFF_LINES = 4000
+T = TypeVar("T")
 
 
 class TextEdit(NamedTuple):
@@ -90,21 +91,25 @@ def minimal_edits(old: str, new: str, *, fine: bool = False) -> list[TextEdit]:
     return edits
 
 
-def line_edits(old: str, new: str, *, per_line: bool = False) -> list[LineEdit]:
+def line_edits(old: str, new: str, *, per_line: bool = False,
+               make: Callable[[int, int, str], T] = LineEdit) -> list[T]:  # type: ignore[assignment]
     """``minimal_edits(old, new)`` by line numbers: its edits start and end at line starts, and
     the LSP position of a line start needs no conversion (the formatting path). With
     ``per_line``, a block of n changed lines replaced by n lines is n one-line edits, so that
-    edits can be kept or dropped line by line (range formatting)."""
+    edits can be kept or dropped line by line (range formatting). ``make(start_line,
+    end_line, new_text)`` builds each edit: a LineEdit, or what the caller sends (the
+    formatting path builds each edit's JSON here, in one pass: ~25 us less for 50 edits than
+    LineEdits serialized afterwards, right after a module has run)."""
     if old == new:
         return []
     line, _, old_lines, new_lines = _changed_lines(old, new)
     edits = []
     for i1, i2, j1, j2 in _line_hunks(old_lines, new_lines):
         if per_line and i2 - i1 == j2 - j1:
-            edits.extend(LineEdit(line + i, line + i + 1, new_lines[j]) for i, j in zip(range(i1, i2), range(j1, j2))
+            edits.extend(make(line + i, line + i + 1, new_lines[j]) for i, j in zip(range(i1, i2), range(j1, j2))
                          if old_lines[i] != new_lines[j])
         else:
-            edits.append(LineEdit(line + i1, line + i2, "".join(new_lines[j1:j2])))
+            edits.append(make(line + i1, line + i2, "".join(new_lines[j1:j2])))
     return edits
 
 
@@ -138,6 +143,8 @@ def _line_hunks(a: list[str], b: list[str]) -> list[tuple[int, int, int, int]]:
     a_end, b_end = len(a) - suffix, len(b) - suffix
     if prefix == a_end or prefix == b_end or (a_end - prefix) + (b_end - prefix) > MAX_DIFF_LINES:
         return [(prefix, a_end, prefix, b_end)]
+    if prefix == 0 and suffix == 0:  # the usual case after _changed_lines: no copies
+        return _changes(a, b)
     return [
         (prefix + i1, prefix + i2, prefix + j1, prefix + j2)
         for i1, i2, j1, j2 in _changes(a[prefix:a_end], b[prefix:b_end])

@@ -51,6 +51,7 @@ async def session(
     command: list[str] = SERVER,
     root: Path | None = None,
     before_initialize: Callable[[LanguageClient], None] | None = None,
+    trace: types.TraceValue | None = None,
 ) -> AsyncIterator[LanguageClient]:
     client = await ClientServerConfig(server_command=command).start()
     assert isinstance(client, LanguageClient)
@@ -62,6 +63,7 @@ async def session(
                 capabilities=caps or capabilities(),
                 initialization_options=init_options,
                 root_uri=(root or ROOT).as_uri(),
+                trace=trace,
             )
         )
         client.server_capabilities = result.capabilities  # type: ignore[attr-defined]

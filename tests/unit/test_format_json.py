@@ -1,5 +1,6 @@
-"""Formatting edits are serialized by hand (format_engine.json_line_edits): the JSON must be
-what json.dumps of the same objects would decode to, for any text."""
+"""Formatting edits are serialized by hand (format_engine.json_line_edits, and
+json_formatting_edits as the line diff finds them): the JSON must be what json.dumps of the
+same objects would decode to, for any text."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from booster_lsp.lsp.document_store import DocumentSnapshot
-from booster_lsp.lsp.format_engine import json_line_edits
-from booster_lsp.text.edits import LineEdit
+from booster_lsp.lsp.format_engine import json_formatting_edits, json_line_edits
+from booster_lsp.text.edits import LineEdit, line_edits
 from booster_lsp.text.positions import PositionEncoding
 
 pytestmark = pytest.mark.unit
@@ -33,3 +34,26 @@ def test_the_end_of_an_unterminated_last_line_is_counted_in_the_encoding(encodin
     snapshot = DocumentSnapshot("file:///a.py", "python", 1, "x = 1\ny='😀'")
     [edit] = json.loads(json_line_edits(snapshot, encoding, [LineEdit(1, 2, 'y = "😀"\n')]))
     assert edit["range"]["end"] == {"line": 1, "character": character}
+
+
+lines = st.lists(st.sampled_from(["a = 1", "b=2", "😀 = '字'", "", "  x", "y\r"]), max_size=8)
+
+
+@given(lines, lines, st.sampled_from(["\n", "\r\n", ""]), st.sampled_from(list(PositionEncoding)))
+def test_edits_built_during_the_diff_are_the_line_edits_serialized(old_lines, new_lines, end, encoding):
+    old, new = "\n".join(old_lines) + end, "\n".join(new_lines) + "\n"
+    snapshot = DocumentSnapshot("file:///a.py", "python", 1, old)
+    split = old.splitlines(keepends=True)
+    unterminated = bool(split) and not split[-1].endswith(("\n", "\r"))
+
+    def end_of(line: int) -> dict:
+        if unterminated and line == len(split):  # the end of the text, counted in the encoding
+            last = split[-1]
+            units = {"utf-8": len(last.encode()), "utf-16": len(last.encode("utf-16-le")) // 2}.get(encoding.value, len(last))
+            return {"line": line - 1, "character": units}
+        return {"line": line, "character": 0}
+
+    assert json.loads(json_formatting_edits(snapshot, encoding, new)) == [
+        {"range": {"start": {"line": start, "character": 0}, "end": end_of(end_line)}, "newText": text}
+        for start, end_line, text in line_edits(old, new)
+    ]
