@@ -20,10 +20,12 @@ thread): booster-lsp's round trip less this one is what the server adds besides 
 edits (thread hand-offs, settings, the document store), and this one less the plain module floor is
 the price of minimal edits over one replacement (ruff server's form).
 
-With ``--format``, a client that sets ``$/setTrace`` gets a ``$/logTrace`` after each
-formatting response, as booster-lsp sends it: the request's time in the server and the part of
-it in the core, so that the benchmark can compare the servers' own time with the module's time
-taken out of each request (a process's module runs at a speed of its own)."""
+A client that sets ``$/setTrace`` gets a ``$/logTrace`` after each formatting response, as
+booster-lsp sends it: the request's time in the server and the part of it in the core, so that
+the benchmark can compare the servers' own time with the module's time taken out of each
+request (a process's module runs at a speed of its own); and, for the benchmark alone, when
+the request was read (``time.perf_counter``: CLOCK_MONOTONIC, the same clock in every
+process), so that it can tell how long waking the server took after an idle pause."""
 
 import json
 import os
@@ -105,6 +107,8 @@ def main() -> int:
             core_ms = None
             if method == "textDocument/formatting" and format_document is not None:
                 result, core_ms = format_document(message["params"]["textDocument"]["uri"])
+            elif method == "textDocument/formatting":
+                result, core_ms = CANNED_EDITS, 0.0
             else:
                 result = {"textDocument/formatting": CANNED_EDITS, "initialize": '{"capabilities": {}}'}.get(method, "null")
             response = b'{"jsonrpc": "2.0", "id": %s, "result": %s}' % (json.dumps(message["id"]).encode(), result.encode())
@@ -112,7 +116,8 @@ def main() -> int:
             if tracing and core_ms is not None:  # as booster-lsp traces it (handlers/formatting.py)
                 elapsed_ms = (time.perf_counter() - started) * 1000
                 trace = json.dumps({"jsonrpc": "2.0", "method": "$/logTrace", "params": {"message": (
-                    f"textDocument/formatting: {elapsed_ms:.3f} ms in the server, {core_ms:.3f} ms of it in the core")}})
+                    f"textDocument/formatting: {elapsed_ms:.3f} ms in the server, {core_ms:.3f} ms of it in the core; "
+                    f"read at {started:.7f} s")}})
                 os.write(1, b"Content-Length: %d\r\n\r\n%s" % (len(trace), trace.encode()))
         if method == "exit":
             return 0
