@@ -59,7 +59,6 @@ with imports_without_gc():
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-SPECULATIVE = "speculative formatting's result"  # how a request was answered ($/logTrace)
 WORKERS = 2  # module calls run here, never on the event loop
 
 
@@ -193,7 +192,7 @@ class BoosterProtocol(LanguageServerProtocol):
             ready = self._server.speculative.ready(document.uri)
             if ready is not None:  # format-on-save after an idle pause: answer at once, no task
                 self.send_result_json(msg_id, ready.result_json)
-                formatting.trace(self._server, ready.snapshot, started, ready.result_json, 0.0, SPECULATIVE)
+                formatting.trace(self._server, ready.snapshot, started, ready.result_json, 0.0, formatting.SPECULATIVE)
                 return
         snapshot = self._server.documents.get(document.uri) if document is not None else None
         token = ARRIVAL_SNAPSHOT.set(snapshot)  # copied into the handler's task context
@@ -367,7 +366,7 @@ class BoosterLanguageServer(LanguageServer):
             if ready is None:
                 return self._format_directly(message["id"], uri, started)
             self.protocol.send_result_json(message["id"], ready.result_json)
-            formatting.trace(self, ready.snapshot, started, ready.result_json, 0.0, SPECULATIVE)
+            formatting.trace(self, ready.snapshot, started, ready.result_json, 0.0, formatting.SPECULATIVE)
             return True
         except Exception:  # noqa: BLE001 - a malformed message: pygls reports it on the normal path
             return False

@@ -26,14 +26,14 @@ async def formatting(ls: BoosterLanguageServer, params: types.DocumentFormatting
     if snapshot is None:
         return None
     outcome = await ls.speculative.outcome(snapshot)
-    how = "speculative formatting's result"
     if outcome is None:
         outcome = await ls.run_in_worker(format_snapshot, ls.booster, snapshot, ls.features.position_encoding)
-        how = "formatted by a worker"
-    else:
-        log.debug("formatting %s v%s: answered from speculative formatting", snapshot.uri, snapshot.version)
+        result = answer(ls, snapshot, outcome)
+        trace(ls, snapshot, started, result, outcome.module_ms, "formatted by a worker")
+        return result
+    log.debug("formatting %s v%s: answered from speculative formatting", snapshot.uri, snapshot.version)
     result = answer(ls, snapshot, outcome)
-    trace(ls, snapshot, started, result, outcome.module_ms if how != "speculative formatting's result" else 0.0, how)
+    trace(ls, snapshot, started, result, 0.0, SPECULATIVE)  # the core ran before the request
     return result
 
 
@@ -76,19 +76,27 @@ def answer(ls: BoosterLanguageServer, snapshot: DocumentSnapshot, outcome: Forma
     return JsonResult(outcome.result_json)
 
 
+#: How a request answered from speculative formatting was answered (its trace)
+SPECULATIVE = "speculative formatting's result"
+
+
 def trace(ls: BoosterLanguageServer, snapshot: DocumentSnapshot, started: float, result_json: str, module_ms: float,
           how: str, method: str = types.TEXT_DOCUMENT_FORMATTING) -> None:
     """``$/logTrace`` of one formatting request, when the client traces the server: the time
     from its arrival (``started``) to its answer, the part of it spent in the core
     (``module_ms``: the formatter module, and lint's fixes with ``fixOnFormat``) and how it
     was answered. The rest is the server's own time: what a user can hold against the
-    module's."""
+    module's. Called once the answer is out, so it never raises: a caller that saw an error
+    would answer the request a second time."""
     if ls.protocol.trace in (None, types.TraceValue.Off):
         return
-    elapsed_ms = (time.perf_counter() - started) * 1000
-    edits = result_json.count('{"range"')
-    ls.protocol.log_trace(
-        f"{method} {snapshot.path.rsplit('/', 1)[-1]} v{snapshot.version}: {elapsed_ms:.3f} ms in the server, "
-        f"{module_ms:.3f} ms of it in the core ({how})",
-        f"{edits} edit{'s' if edits != 1 else ''}; {snapshot.uri}",
-    )
+    try:
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        edits = result_json.count('{"range"')
+        ls.protocol.log_trace(
+            f"{method} {snapshot.path.rsplit('/', 1)[-1]} v{snapshot.version}: {elapsed_ms:.3f} ms in the server, "
+            f"{module_ms:.3f} ms of it in the core ({how})",
+            f"{edits} edit{'s' if edits != 1 else ''}; {snapshot.uri}",
+        )
+    except Exception:  # noqa: BLE001 - a trace lost, nothing else
+        log.exception("the trace of %s %s could not be sent", method, snapshot.uri)
