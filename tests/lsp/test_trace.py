@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from contextlib import asynccontextmanager
 
 from lsprotocol import types
 
@@ -34,6 +35,14 @@ def collect_traces(client) -> None:
         client.traces.append(params)
 
 
+@asynccontextmanager
+async def traced(value: types.TraceValue, settings=QUIET, **options):
+    """A session whose client traces the server from its first document on."""
+    async with session(capabilities(), settings, before_initialize=collect_traces, **options) as client:
+        client.protocol.notify(types.SET_TRACE, types.SetTraceParams(value))
+        yield client
+
+
 async def next_trace(client, count: int) -> types.LogTraceParams:
     """The ``count``-th trace (1-based), once it has arrived: it follows the answer."""
 
@@ -59,8 +68,7 @@ async def test_no_traces_unless_the_client_asks():
 
 
 async def test_a_formatted_document_is_traced_with_its_time_in_the_core():
-    async with session(capabilities(), QUIET, before_initialize=collect_traces) as client:
-        client.protocol.notify(types.SET_TRACE, types.SetTraceParams(types.TraceValue.Messages))
+    async with traced(types.TraceValue.Messages) as client:
         open_document(client, URI, "x  =  1\ny=2\n")
         assert len(await format_document(client, URI)) == 1
         trace = await next_trace(client, 1)
@@ -79,8 +87,7 @@ async def test_a_formatted_document_is_traced_with_its_time_in_the_core():
 
 
 async def test_verbose_traces_count_the_edits():
-    async with session(capabilities(), QUIET, before_initialize=collect_traces) as client:
-        client.protocol.notify(types.SET_TRACE, types.SetTraceParams(types.TraceValue.Verbose))
+    async with traced(types.TraceValue.Verbose) as client:
         open_document(client, URI, "a  =  1\nb = 2\nc  =  3\n")
         assert len(await format_document(client, URI)) == 2
         trace = await next_trace(client, 1)
@@ -102,9 +109,7 @@ async def test_initialize_may_ask_for_traces():
 
 
 async def test_format_on_save_from_speculative_formatting_spends_no_time_in_the_core():
-    async with session(capabilities(), {"speculativeIdleMs": 50}, command=DEBUG_SERVER,
-                       before_initialize=collect_traces) as client:
-        client.protocol.notify(types.SET_TRACE, types.SetTraceParams(types.TraceValue.Messages))
+    async with traced(types.TraceValue.Messages, {"speculativeIdleMs": 50}, command=DEBUG_SERVER) as client:
         open_document(client, URI, "x  =  1\n")
         await wait_for_log(client, f"speculative formatting of {URI} v1 ready")
         assert await format_document(client, URI)
@@ -114,8 +119,7 @@ async def test_format_on_save_from_speculative_formatting_spends_no_time_in_the_
 
 
 async def test_range_formatting_and_a_syntax_error_are_traced():
-    async with session(capabilities(), QUIET, before_initialize=collect_traces) as client:
-        client.protocol.notify(types.SET_TRACE, types.SetTraceParams(types.TraceValue.Messages))
+    async with traced(types.TraceValue.Messages) as client:
         open_document(client, URI, "x  =  1\ny  =  2\n")
         edits = await client.text_document_range_formatting_async(
             types.DocumentRangeFormattingParams(
