@@ -45,10 +45,9 @@ request written (serialized before the clock starts) to the response read (parse
 stops): a client's JSON is not the server's time.
 
 Also prints the in-process module time (WASMBooster, cache off), measured right after each
-revision's round trips, and our own time over it. The document's path is in this checkout,
-so its pyproject.toml's Ruff configuration (line-length 120) applies to every server and to
-the in-process module alike (before booster read it, ruff server formatted to 120 columns
-and booster to 88).
+revision's round trips. The document's path is in this checkout, so its pyproject.toml's Ruff
+configuration (line-length 120) applies to every server and to the in-process module alike
+(before booster read it, ruff server formatted to 120 columns and booster to 88).
 
 Usage: python benchmarks/benchmark_lsp.py [--runs 50] [--idle-runs 20] [--cold-runs 5]
 """
@@ -87,6 +86,7 @@ class Client:
         )
         self.next_id = 0
         self.received_at = self.sent_at = self.request_sent_at = 0.0
+        self.woke_after = 0.0  # ms from a request sent to the server having read it (the floor says)
         self.traces: list[str] = []  # $/logTrace messages not read yet
 
     def send(self, message: dict) -> None:
@@ -139,7 +139,7 @@ class Client:
         match = TRACE.search(self.traces.pop(0))
         assert match, "not a formatting trace"
         if match["read_at"]:  # the floor's: how long the request took to be read after it was sent
-            self.woke_after = (float(match["read_at"]) - self.sent_at) * 1000
+            self.woke_after = (float(match["read_at"]) - self.request_sent_at) * 1000
         return float(match["server"]), float(match["core"])
 
     def initialize(self) -> None:
