@@ -1,6 +1,7 @@
 -- Format the current buffer through booster-lsp and write it (headless Neovim >= 0.7).
 -- Usage: BOOSTER_LSP_CMD='["python", "-m", "booster_lsp.lsp"]' nvim --headless --clean FILE -c "luafile nvim_format.lua"
 -- With BOOSTER_FORMAT_RANGES='[[1, 1], [3, 3]]': only those lines (Neovim >= 0.11).
+-- With BOOSTER_TRACE_FILE=PATH: the server's $/logTrace messages are written there.
 local function fail(message)
   io.stderr:write("nvim_format.lua: " .. message .. "\n")
   vim.cmd("cquit 1")
@@ -11,11 +12,22 @@ if type(cmd) ~= "table" then
   fail("BOOSTER_LSP_CMD must be a JSON list")
 end
 
+-- With BOOSTER_TRACE_FILE: the server traces its requests ($/logTrace), written to that file.
+local trace_file = os.getenv("BOOSTER_TRACE_FILE")
+local traces = trace_file and io.open(trace_file, "w") or nil
+
 local client_id = vim.lsp.start_client({
   name = "booster",
   cmd = cmd,
   root_dir = vim.fn.getcwd(),
   on_stderr = function() end,
+  trace = traces and "messages" or "off",
+  handlers = traces and {
+    ["$/logTrace"] = function(_, params)
+      traces:write(params.message .. "\n")
+      traces:flush()
+    end,
+  } or nil,
 })
 if not client_id then
   fail("could not start booster-lsp")
@@ -45,5 +57,8 @@ else
   vim.lsp.buf.formatting_sync(nil, 30000)
 end
 vim.cmd("write")
+if traces then  -- a trace follows its answer
+  vim.wait(10000, function() return vim.fn.getfsize(trace_file) > 0 end, 20)
+end
 vim.lsp.stop_client(client_id)
 vim.cmd("qall!")

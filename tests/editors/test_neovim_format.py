@@ -7,6 +7,7 @@ fails the test with that instruction: it is never skipped.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -71,6 +72,16 @@ def test_neovim_formats_and_writes_the_file(tmp_path: Path, line_ending: str) ->
     source.write_bytes(MESSY.replace("\n", line_ending).encode("utf-8"))
     format_in_neovim(tmp_path, source, [sys.executable, "-m", "booster_lsp.lsp"])
     assert source.read_bytes().decode("utf-8") == FORMATTED.replace("\n", line_ending)
+
+
+def test_neovim_shows_the_trace_of_a_formatting_request(tmp_path: Path) -> None:
+    """trace = "messages" and a $/logTrace handler in Neovim's client config (docs/lsp.md)."""
+    source, traces = tmp_path / "messy.py", tmp_path / "traces.txt"
+    source.write_text(MESSY, encoding="utf-8")
+    format_in_neovim(tmp_path, source, [sys.executable, "-m", "booster_lsp.lsp"], BOOSTER_TRACE_FILE=str(traces))
+    assert source.read_text(encoding="utf-8") == FORMATTED
+    assert re.fullmatch(r"textDocument/formatting messy\.py v\d+: \d+\.\d{3} ms in the server, \d+\.\d{3} ms of it "
+                        r"in the core \([^)]+\)\n", traces.read_text(encoding="utf-8")), traces.read_text(encoding="utf-8")
 
 
 def test_neovim_formats_through_the_fork_server(tmp_path: Path) -> None:
