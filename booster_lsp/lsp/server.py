@@ -188,11 +188,8 @@ class BoosterProtocol(LanguageServerProtocol):
     def _handle_request(self, msg_id, method_name, params):
         document = getattr(params, "text_document", None)
         if method_name == types.TEXT_DOCUMENT_FORMATTING and document is not None:
-            started = time.perf_counter()
-            ready = self._server.speculative.ready(document.uri)
-            if ready is not None:  # format-on-save after an idle pause: answer at once, no task
-                self.send_result_json(msg_id, ready.result_json)
-                formatting.trace(self._server, ready.snapshot, started, ready.result_json, 0.0, formatting.SPECULATIVE)
+            # format-on-save after an idle pause: answered at once, no task
+            if self._server.answer_from_speculative(msg_id, document.uri, time.perf_counter()):
                 return
         snapshot = self._server.documents.get(document.uri) if document is not None else None
         token = ARRIVAL_SNAPSHOT.set(snapshot)  # copied into the handler's task context
@@ -214,10 +211,15 @@ class BoosterProtocol(LanguageServerProtocol):
         json_id = str(msg_id).encode() if type(msg_id) is int else json.dumps(msg_id).encode()
         self._write_body(b'{"jsonrpc": "2.0", "id": %b, "result": %b}' % (json_id, result_json.encode()))
 
+    @property
+    def tracing(self) -> bool:
+        """Does the client trace the server (``$/setTrace``, or initialize's ``trace``)?"""
+        return self.trace not in (None, types.TraceValue.Off)
+
     def log_trace(self, message: str, verbose: str) -> None:
-        """``$/logTrace`` when the client traces the server (``$/setTrace``, or initialize's
-        ``trace``): ``verbose`` only when it asked for verbose traces. From any thread."""
-        if self.trace == types.TraceValue.Off or self.trace is None:
+        """``$/logTrace`` when the client traces the server: ``verbose`` only when it asked
+        for verbose traces. From any thread."""
+        if not self.tracing:
             return
         params = {"message": message} | ({"verbose": verbose} if self.trace == types.TraceValue.Verbose else {})
         self._write_body(json.dumps({"jsonrpc": "2.0", "method": "$/logTrace", "params": params}).encode())
@@ -362,14 +364,22 @@ class BoosterLanguageServer(LanguageServer):
             if message.get("method") != types.TEXT_DOCUMENT_FORMATTING or "id" not in message:
                 return False
             uri = message["params"]["textDocument"]["uri"]
-            ready = self.speculative.ready(uri)
-            if ready is None:
-                return self._format_directly(message["id"], uri, started)
-            self.protocol.send_result_json(message["id"], ready.result_json)
-            formatting.trace(self, ready.snapshot, started, ready.result_json, 0.0, formatting.SPECULATIVE)
-            return True
+            if self.answer_from_speculative(message["id"], uri, started):
+                return True
+            return self._format_directly(message["id"], uri, started)
         except Exception:  # noqa: BLE001 - a malformed message: pygls reports it on the normal path
             return False
+
+    def answer_from_speculative(self, msg_id: Any, uri: str, started: float) -> bool:
+        """Answer a formatting request with the finished speculative format of its document's
+        current revision (its edits serialized already), from whichever thread reads it;
+        False when there is none. ``started``: the request's arrival, for its trace."""
+        ready = self.speculative.ready(uri)
+        if ready is None:
+            return False
+        self.protocol.send_result_json(msg_id, ready.result_json)
+        formatting.trace(self, ready.snapshot, started, ready.result_json, 0.0, formatting.SPECULATIVE)
+        return True
 
     def _change_directly(self, body: bytes) -> bool:
         """didChange applied by the reader thread: JSON to the document store, without pygls

@@ -88,7 +88,7 @@ def trace(ls: BoosterLanguageServer, snapshot: DocumentSnapshot, started: float,
     was answered. The rest is the server's own time: what a user can hold against the
     module's. Called once the answer is out, so it never raises: a caller that saw an error
     would answer the request a second time."""
-    if ls.protocol.trace in (None, types.TraceValue.Off):
+    if not ls.protocol.tracing:
         return
     try:
         elapsed_ms = (time.perf_counter() - started) * 1000
