@@ -15,6 +15,9 @@ step "Python virtual environment (.venv)"
 step "Our syntax module (tree-sitter, built with zig cc from PyPI) -> wasm/modules/booster-syntax.wasm (+ test corpora)"
 .venv/bin/python wasm/build.py --corpus
 
+step "The language server's line diff, native (built with zig cc) -> native/lib (optional: Python does the same, slower)"
+.venv/bin/python native/build.py || echo "warning: no native line diff; the language server diffs in Python" >&2
+
 step "Third-party WASM modules (npm pack, sha256-verified) -> wasm/modules; every module compiled for this machine"
 .venv/bin/booster modules install
 

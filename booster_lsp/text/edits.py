@@ -8,6 +8,12 @@
    computed by rapidfuzz (bit-parallel, in C++): ~15 us for a reformatted 350-line file,
    where a patience diff in Python took ~0.2 ms and difflib.SequenceMatcher ~0.9 ms, on a
    path (the language server's formatting) whose whole budget is a fraction of a ms.
+   ``line_edits`` (the language server's formatting) gets the same hunks from native code
+   when it is built (``text/native_diff.py``): right after a formatter module has run, the
+   edits of a reformatted 350-line file and their JSON take ~0.13 ms there against ~0.26 ms
+   here, where splitting both texts and hashing every line make one object per line on cold
+   caches. (In WASM, in our syntax module, the same C was no faster than this: each of the
+   calls a diff needs into wasmtime cost 10-50 us at that moment.)
 
 Edits are ``TextEdit(start, end, new_text)`` with code point offsets into the *old* text,
 sorted and non-overlapping (LSP semantics: every range refers to the original document).
@@ -25,6 +31,7 @@ from typing import Callable, NamedTuple, TypeVar
 from rapidfuzz.distance import Indel, Postfix, Prefix
 
 from booster_lsp.text.line_index import LINE_BREAK, split_lines
+from booster_lsp.text.native_diff import line_hunks as native_line_hunks
 
 #: Above this many changed lines on both sides the middle is replaced in one edit: the LCS
 #: takes time and memory in the product of both sides (bits), and a reformat that touches
@@ -102,7 +109,15 @@ def line_edits(old: str, new: str, *, per_line: bool = False,
     LineEdits serialized afterwards, right after a module has run)."""
     if old == new:
         return []
-    line, _, old_lines, new_lines = _changed_lines(old, new)
+    line, start, end, new_end = _changed_span(old, new)
+    if not per_line:
+        # the native diff gets the changed middle only: a one-line edit of a big file encodes
+        # and scans two lines, not the whole file twice
+        new_middle = new[start:new_end]
+        hunks = native_line_hunks(old[start:end], new_middle, MAX_DIFF_LINES)
+        if hunks is not None:
+            return [make(line + first, line + last, new_middle[i:j]) for first, last, i, j in hunks]
+    old_lines, new_lines = split_lines(old[start:end]), split_lines(new[start:new_end])
     edits = []
     for i1, i2, j1, j2 in _line_hunks(old_lines, new_lines):
         if per_line and i2 - i1 == j2 - j1:
@@ -115,10 +130,17 @@ def line_edits(old: str, new: str, *, per_line: bool = False,
 
 def _changed_lines(old: str, new: str) -> tuple[int, int, list[str], list[str]]:
     """The lines between the leading and the trailing lines ``old`` and ``new`` share: (the
-    number of the first, its offset in ``old``, those lines of ``old``, those of ``new``).
-    The shared text is measured in C (rapidfuzz's Prefix and Postfix, ~10 us for 12 KB) and
-    only what lies between is split into lines: a one-line edit of a 350-line file no longer
-    splits both texts (~65 us on the benchmark VM)."""
+    number of the first, its offset in ``old``, those lines of ``old``, those of ``new``)."""
+    line, start, end, new_end = _changed_span(old, new)
+    return line, start, split_lines(old[start:end]), split_lines(new[start:new_end])
+
+
+def _changed_span(old: str, new: str) -> tuple[int, int, int, int]:
+    """Where the lines between the leading and the trailing lines ``old`` and ``new`` share
+    are: (the number of the first, their start and end in ``old``, their end in ``new``; they
+    start at the same offset in both). The shared text is measured in C (rapidfuzz's Prefix
+    and Postfix, ~10 us for 12 KB), and only what lies between is split into lines: a
+    one-line edit of a 350-line file no longer splits both texts (~65 us on the benchmark VM)."""
     prefix = Prefix.similarity(old, new)
     suffix = min(Postfix.similarity(old, new), min(len(old), len(new)) - prefix)
     start = old.rfind("\n", 0, prefix) + 1  # after the last line break inside the shared prefix
@@ -127,7 +149,7 @@ def _changed_lines(old: str, new: str) -> tuple[int, int, list[str], list[str]]:
     line = old.count("\n", 0, start)
     if "\r" in old:  # a lone CR ends a line too (LSP); a CRLF holds one LF
         line += old.count("\r", 0, start) - old.count("\r\n", 0, start)
-    return line, start, split_lines(old[start:end]), split_lines(new[start : end + len(new) - len(old)])
+    return line, start, end, end + len(new) - len(old)
 
 
 def _line_hunks(a: list[str], b: list[str]) -> list[tuple[int, int, int, int]]:
