@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from booster_lsp.text import edits, native_diff
 from booster_lsp.text.edits import LineEdit, line_edits
+from tests.unit.test_edits import _apply_line_edits as apply
 
 pytestmark = pytest.mark.unit
 
@@ -28,17 +29,6 @@ def native_line_edits(old: str, new: str, max_lines: int = edits.MAX_DIFF_LINES)
     hunks = native.hunks(old, new, max_lines)
     assert hunks is not None
     return [LineEdit(start_line, end_line, new[start:end]) for start_line, end_line, start, end in hunks]
-
-
-def apply(text: str, line_edits_: list[LineEdit]) -> str:
-    from booster_lsp.text.line_index import split_lines
-
-    lines, out, position = split_lines(text), [], 0
-    for edit in line_edits_:
-        assert edit.start_line >= position
-        out += lines[position : edit.start_line] + [edit.new_text]
-        position = edit.end_line
-    return "".join(out + lines[position:])
 
 
 def test_the_native_diff_is_built_and_loaded_by_line_edits():
