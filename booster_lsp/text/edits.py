@@ -110,14 +110,14 @@ def line_edits(old: str, new: str, *, per_line: bool = False,
     if old == new:
         return []
     line, start, end, new_end = _changed_span(old, new)
+    old_middle, new_middle = old[start:end], new[start:new_end]
     if not per_line:
         # the native diff gets the changed middle only: a one-line edit of a big file encodes
         # and scans two lines, not the whole file twice
-        new_middle = new[start:new_end]
-        hunks = native_line_hunks(old[start:end], new_middle, MAX_DIFF_LINES)
+        hunks = native_line_hunks(old_middle, new_middle, MAX_DIFF_LINES)
         if hunks is not None:
             return [make(line + first, line + last, new_middle[i:j]) for first, last, i, j in hunks]
-    old_lines, new_lines = split_lines(old[start:end]), split_lines(new[start:new_end])
+    old_lines, new_lines = split_lines(old_middle), split_lines(new_middle)
     edits = []
     for i1, i2, j1, j2 in _line_hunks(old_lines, new_lines):
         if per_line and i2 - i1 == j2 - j1:

@@ -1,14 +1,14 @@
 """The native line diff (native/line_diff.c, built by native/build.py), loaded with ctypes.
 
 ``line_hunks(old, new, max_lines)`` gives the changed lines of ``old`` and what replaces them
-in ``new`` as ``text/edits.line_edits`` computes them in Python, in one call into C (which
-gives it the lines between those both texts share, so that a one-line edit of a big file is
-two lines to encode and scan): on the
-language server's formatting path, right after a formatter module has run, the edits of a
-reformatted 350-line file then take ~0.13 ms instead of ~0.26 ms (the Python path splits both
-texts and hashes every line, one object each, on cold caches). ``None`` when the library is
-not built (a wheel built without it, a platform without it), is switched off
-(``BOOSTER_NATIVE_DIFF=off``, to compare), or fails: callers then take the Python path.
+in ``new`` as ``text/edits.line_edits`` computes them in Python, in one call into C (line_edits
+gives it only the lines between those both texts share: a one-line edit of a big file is two
+lines to encode and scan). On the language server's formatting path, right after a formatter
+module has run, the edits of a reformatted 350-line file then take ~0.13 ms instead of
+~0.26 ms (the Python path splits both texts and hashes every line, one object each, on cold
+caches). ``None`` when the library is not built (a wheel built without it, a platform without
+it), is switched off (``BOOSTER_NATIVE_DIFF=off``, to compare), or fails: callers then take
+the Python path.
 """
 
 from __future__ import annotations
