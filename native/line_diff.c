@@ -47,10 +47,11 @@ typedef struct {
 
 static void *scratch(Scratch *s, size_t bytes) {
   if (bytes > s->cap) {
-    void *data = realloc(s->data, bytes ? bytes : 1);
+    size_t cap = s->cap * 2 > bytes ? s->cap * 2 : bytes; /* hunks grow one at a time */
+    void *data = realloc(s->data, cap ? cap : 1);
     if (!data) return NULL;
     s->data = data;
-    s->cap = bytes;
+    s->cap = cap;
   }
   return s->data;
 }
