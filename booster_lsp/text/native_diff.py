@@ -6,7 +6,7 @@ gives it only the lines between those both texts share: a one-line edit of a big
 lines to encode and scan). On the language server's formatting path, right after a formatter
 module has run, the edits of a reformatted 350-line file then take ~0.13 ms instead of
 ~0.26 ms (the Python path splits both texts and hashes every line, one object each, on cold
-caches). ``None`` when the library is not built (a wheel built without it, a platform without
+caches). ``None`` when the library is not built (an install from a wheel, a platform without
 it), is switched off (``BOOSTER_NATIVE_DIFF=off``, to compare), or fails: callers then take
 the Python path.
 """
@@ -30,12 +30,12 @@ _MAX_BYTES = 1 << 31  # the C side counts in u32
 
 
 def library_paths() -> list[Path]:
-    """Where the library may be: a checkout's native/lib, or a wheel's _data/native."""
+    """Where the library may be: the checkout's native/lib (a wheel carries no native code:
+    it stays ``py3-none-any``, and a server installed from one diffs in Python)."""
     name = _LIBRARY_NAMES.get(sys.platform)
     if name is None:
         return []
-    package = Path(__file__).resolve().parents[1]
-    return [package.parent / "native" / "lib" / name, package / "_data" / "native" / name]
+    return [Path(__file__).resolve().parents[2] / "native" / "lib" / name]
 
 
 class NativeLineDiff:
