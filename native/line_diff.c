@@ -3,8 +3,8 @@
  * loads it with ctypes; native/build.py builds it with Zig's C compiler from PyPI).
  *
  * It gives what booster_lsp/text/edits.py's Python path gives (line_edits without per_line),
- * without one Python object per line: the shared leading and trailing text is trimmed out to
- * whole lines, the lines between are trimmed of equal leading and trailing lines, and what is
+ * without one Python object per line, for the lines between those both texts share (the
+ * caller cuts them out): they are trimmed of equal leading and trailing lines, and what is
  * left is diffed by a longest common subsequence of the lines, computed bit-parallel (Hyyro's
  * LCS, as rapidfuzz's Indel computes it) on the reversed sequences, so that where several
  * alignments are as long an insertion or deletion lands as early as it can. Lines end at "\n",
@@ -99,11 +99,11 @@ static inline uint64_t mix_tail(uint64_t h, const uint8_t *p, uint32_t n) { /* n
 
 #define SEED 0x9E3779B97F4A7C15ull
 
-/* The lines of s[from, to) (their hashes are computed later, for the lines still needed);
- * returns their count. `out` holds max_lines_in(s, from, to) entries. */
-static uint32_t split_lines(const uint8_t *s, uint32_t from, uint32_t to, Line *out) {
-  uint32_t count = 0, start = from;
-  if (!memchr(s + from, '\r', to - from)) { /* the usual text: libc's memchr finds each "\n" */
+/* The lines of s[0, to) (their hashes are computed later, for the lines still needed);
+ * returns their count. `out` holds max_lines_in(s, to) entries. */
+static uint32_t split_lines(const uint8_t *s, uint32_t to, Line *out) {
+  uint32_t count = 0, start = 0;
+  if (!memchr(s, '\r', to)) { /* the usual text: libc's memchr finds each "\n" */
     while (start < to) {
       const uint8_t *newline = memchr(s + start, '\n', to - start);
       uint32_t end = newline ? (uint32_t)(newline - s) + 1 : to;
@@ -112,7 +112,7 @@ static uint32_t split_lines(const uint8_t *s, uint32_t from, uint32_t to, Line *
     }
     return count;
   }
-  uint32_t i = from;
+  uint32_t i = 0;
   while (i < to) {
     uint8_t c = s[i++];
     if (c == '\r' && i < to && s[i] == '\n') i++;
@@ -141,29 +141,10 @@ static int same_line(const uint8_t *a, const Line *x, const uint8_t *b, const Li
   return x->hash == y->hash && same_text(a, x, b, y);
 }
 
-/* Line breaks ("\n", "\r\n", lone "\r") in s[0, to). */
-static uint32_t count_lines(const uint8_t *s, uint32_t to) {
-  uint32_t count = 0, i = 0;
-  int carriage_returns = 0;
-  for (; to - i >= 8; i += 8) {
-    uint64_t w = load64(s + i);
-    count += (uint32_t)__builtin_popcountll(bytes_equal(w, '\n'));
-    carriage_returns |= bytes_equal(w, '\r') != 0;
-  }
-  for (; i < to; i++) {
-    count += s[i] == '\n';
-    carriage_returns |= s[i] == '\r';
-  }
-  if (carriage_returns) { /* a lone CR ends a line too (rare: counted one by one) */
-    for (i = 0; i < to; i++) count += s[i] == '\r' && !(i + 1 < to && s[i + 1] == '\n');
-  }
-  return count;
-}
-
-/* At least the number of lines in s[from, to): its "\n" and "\r" bytes, plus one. */
-static size_t max_lines_in(const uint8_t *s, uint32_t from, uint32_t to) {
+/* At least the number of lines in s[0, to): its "\n" and "\r" bytes, plus one. */
+static size_t max_lines_in(const uint8_t *s, uint32_t to) {
   size_t count = 1;
-  uint32_t i = from;
+  uint32_t i = 0;
   for (; to - i >= 8; i += 8) {
     uint64_t w = load64(s + i);
     count += (size_t)__builtin_popcountll(bytes_equal(w, '\n') | bytes_equal(w, '\r'));
@@ -193,21 +174,6 @@ static uint32_t count_code_points(const uint8_t *s, uint32_t n) {
   return count;
 }
 
-static uint32_t common_prefix(const uint8_t *a, const uint8_t *b, uint32_t n) {
-  uint32_t i = 0;
-  while (n - i >= 8 && load64(a + i) == load64(b + i)) i += 8;
-  while (i < n && a[i] == b[i]) i++;
-  return i;
-}
-
-/* Equal trailing bytes of a[0, a_len) and b[0, b_len), at most n. */
-static uint32_t common_suffix(const uint8_t *a, uint32_t a_len, const uint8_t *b, uint32_t b_len, uint32_t n) {
-  uint32_t i = 0;
-  while (n - i >= 8 && load64(a + a_len - i - 8) == load64(b + b_len - i - 8)) i += 8;
-  while (i < n && a[a_len - 1 - i] == b[b_len - 1 - i]) i++;
-  return i;
-}
-
 #define NO_CLASS UINT32_MAX
 
 EXPORT uint32_t booster_line_diff_abi(void) { return LINE_DIFF_ABI; }
@@ -217,27 +183,17 @@ static int32_t diff(const uint8_t *a, uint32_t a_len, const uint8_t *b, uint32_t
                     uint32_t max_lines, const uint32_t **hunks_out) {
   if (a_len == b_len && memcmp(a, b, a_len) == 0) return 0;
 
-  /* 1. the shared leading and trailing bytes, out to whole lines (edits._changed_lines) */
-  uint32_t shorter = a_len < b_len ? a_len : b_len;
-  uint32_t prefix = common_prefix(a, b, shorter);
-  uint32_t suffix = common_suffix(a, a_len, b, b_len, shorter - prefix);
-  uint32_t start = prefix;
-  while (start > 0 && a[start - 1] != '\n') start--;
-  uint32_t end = a_len - suffix;
-  while (end < a_len && a[end] != '\n') end++;
-  if (end < a_len) end++;
-  uint32_t b_end_byte = end + b_len - a_len;
-  uint32_t first_line = count_lines(a, start);
-
-  /* 2. their lines, and the equal leading and trailing lines among them (edits._line_hunks) */
-  Line *old_lines = scratch(&t_old_lines, max_lines_in(a, start, end) * sizeof(Line));
-  Line *new_lines = scratch(&t_new_lines, max_lines_in(b, start, b_end_byte) * sizeof(Line));
+  /* 1. lines, and the equal leading and trailing lines among them (edits._line_hunks; the
+   *    caller, edits.line_edits, has cut the texts down to the lines between those they share
+   *    as edits._changed_span measures them: doing it here again would find nothing more) */
+  Line *old_lines = scratch(&t_old_lines, max_lines_in(a, a_len) * sizeof(Line));
+  Line *new_lines = scratch(&t_new_lines, max_lines_in(b, b_len) * sizeof(Line));
   if (!old_lines || !new_lines) return LINE_DIFF_NO_MEMORY;
-  uint32_t n = split_lines(a, start, end, old_lines);
-  uint32_t m = split_lines(b, start, b_end_byte, new_lines);
+  uint32_t n = split_lines(a, a_len, old_lines);
+  uint32_t m = split_lines(b, b_len, new_lines);
   uint32_t *new_cps = scratch(&t_new_cps, ((size_t)m + 1) * sizeof(uint32_t)); /* each new line's start, in code points */
   if (!new_cps) return LINE_DIFF_NO_MEMORY;
-  new_cps[0] = b_ascii ? start : count_code_points(b, start);
+  new_cps[0] = 0;
   for (uint32_t j = 0; j < m; j++) {
     uint32_t length = new_lines[j].end - new_lines[j].start;
     new_cps[j + 1] = new_cps[j] + (b_ascii ? length : count_code_points(b + new_lines[j].start, length));
@@ -249,12 +205,12 @@ static int32_t diff(const uint8_t *a, uint32_t a_len, const uint8_t *b, uint32_t
   while (tail < limit && same_text(a, &old_lines[n - 1 - tail], b, &new_lines[m - 1 - tail])) tail++;
   uint32_t a_end = n - tail, b_end = m - tail;
   if (head == a_end || head == b_end || (a_end - head) + (b_end - head) > max_lines) {
-    if (!push_hunk(first_line + head, first_line + a_end, new_cps[head], new_cps[b_end])) return LINE_DIFF_NO_MEMORY;
+    if (!push_hunk(head, a_end, new_cps[head], new_cps[b_end])) return LINE_DIFF_NO_MEMORY;
     *hunks_out = t_hunks.data;
     return 1;
   }
 
-  /* 3. classes of equal lines: the old lines' in an open-addressing table; a new line equal
+  /* 2. classes of equal lines: the old lines' in an open-addressing table; a new line equal
    *    to no old line has none (it matches nothing) */
   uint32_t na = a_end - head, nb = b_end - head;
   for (uint32_t i = head; i < a_end; i++) old_lines[i].hash = line_hash(a, &old_lines[i]);
@@ -284,7 +240,7 @@ static int32_t diff(const uint8_t *a, uint32_t a_len, const uint8_t *b, uint32_t
     classes[na + j] = table[slot] ? classes[table[slot] - 1] : NO_CLASS;
   }
 
-  /* 4. the LCS of the reversed sequences, bit-parallel: bit k of a class's mask is set where
+  /* 3. the LCS of the reversed sequences, bit-parallel: bit k of a class's mask is set where
    *    the reversed old lines (s1[k] = old[na - 1 - k]) are of that class; row r is the bit
    *    vector after s2[0..r] (s2[r] = new[nb - 1 - r]), in which a set bit is an s1 position
    *    not matched there */
@@ -316,7 +272,7 @@ static int32_t diff(const uint8_t *a, uint32_t a_len, const uint8_t *b, uint32_t
     previous = row;
   }
 
-  /* 5. the alignment, from the reversed sequences' ends (the originals' starts), recovered as
+  /* 4. the alignment, from the reversed sequences' ends (the originals' starts), recovered as
    *    rapidfuzz recovers it (a deletion first); the gaps between matches are the hunks */
 #define UNMATCHED(r, k) ((rows[(size_t)(r) * words + (k) / 64] >> ((k) % 64)) & 1)
   uint32_t col = na, r = nb, i0 = 0, j0 = 0;
@@ -330,13 +286,13 @@ static int32_t diff(const uint8_t *a, uint32_t a_len, const uint8_t *b, uint32_t
     col--;
     uint32_t i = na - 1 - col, j = nb - 1 - r; /* old[i] and new[j] match */
     if ((i > i0 || j > j0) &&
-        !push_hunk(first_line + head + i0, first_line + head + i, new_cps[head + j0], new_cps[head + j]))
+        !push_hunk(head + i0, head + i, new_cps[head + j0], new_cps[head + j]))
       return LINE_DIFF_NO_MEMORY;
     i0 = i + 1, j0 = j + 1;
   }
 #undef UNMATCHED
   if ((i0 < na || j0 < nb) &&
-      !push_hunk(first_line + head + i0, first_line + head + na, new_cps[head + j0], new_cps[head + nb]))
+      !push_hunk(head + i0, head + na, new_cps[head + j0], new_cps[head + nb]))
     return LINE_DIFF_NO_MEMORY;
   *hunks_out = t_hunks.data;
   return (int32_t)t_hunk_count;
