@@ -28,12 +28,12 @@ async def formatting(ls: BoosterLanguageServer, params: types.DocumentFormatting
     outcome = await ls.speculative.outcome(snapshot)
     if outcome is None:
         outcome = await ls.run_in_worker(format_snapshot, ls.booster, snapshot, ls.features.position_encoding)
-        result = answer(ls, snapshot, outcome)
-        trace(ls, snapshot, started, result, outcome.module_ms, "formatted by a worker")
-        return result
-    log.debug("formatting %s v%s: answered from speculative formatting", snapshot.uri, snapshot.version)
+        module_ms, how = outcome.module_ms, "formatted by a worker"
+    else:
+        log.debug("formatting %s v%s: answered from speculative formatting", snapshot.uri, snapshot.version)
+        module_ms, how = 0.0, SPECULATIVE  # the core ran before the request
     result = answer(ls, snapshot, outcome)
-    trace(ls, snapshot, started, result, 0.0, SPECULATIVE)  # the core ran before the request
+    trace(ls, snapshot, started, result, module_ms, how)
     return result
 
 
